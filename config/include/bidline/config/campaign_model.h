@@ -1,0 +1,107 @@
+// The campaign hierarchy as users configure it: advertiser -> campaign ->
+// line item -> creative. Plain values, built by the TOML loader (and later
+// the admin API); the engine compiles it into an immutable Catalog.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bidline/config/ids.h"
+#include "bidline/config/money.h"
+
+namespace bidline {
+
+// Calendar date in the advertiser's time zone (flight dates are inclusive).
+using Date = std::chrono::year_month_day;
+
+enum class MediaType : std::uint8_t { banner, video, native, audio };
+inline constexpr int kMediaTypeCount = 4;
+
+// OpenRTB 2.6 device types (list 5.21): 1 mobile/tablet, 2 PC, 3 CTV,
+// 4 phone, 5 tablet, 6 connected device, 7 set-top box, 8 OOH.
+using DeviceType = std::uint8_t;
+
+enum class BidStrategy : std::uint8_t { manual_cpm, manual_cpc, max_clicks, target_cpa, target_roas, max_conversions };
+enum class PacingMode : std::uint8_t { even, traffic, asap, front_loaded };
+
+struct Size {
+    std::uint16_t w = 0;
+    std::uint16_t h = 0;
+    auto operator<=>(const Size&) const = default;
+};
+
+// Empty lists mean "no restriction on this dimension".
+struct Targeting {
+    std::vector<MediaType> media;
+    std::vector<Size> sizes;
+    std::vector<std::string> countries;      // ISO-3166-1 alpha-3, as OpenRTB geo.country
+    std::vector<std::string> regions;        // ISO-3166-2 subdivision code, e.g. "CA" or "US-CA"
+    std::vector<DeviceType> device_types;
+    std::vector<std::string> os;             // case-insensitive, e.g. "ios", "android"
+    std::vector<std::string> domains_allow;  // site.domain
+    std::vector<std::string> domains_block;
+    std::vector<std::string> bundles_allow;  // app.bundle
+    std::vector<std::string> bundles_block;
+    std::vector<std::string> deals;          // deal ids; non-empty = deals only
+};
+
+struct BidSettings {
+    BidStrategy strategy = BidStrategy::manual_cpm;
+    Micros cpm{};       // manual_cpm: the bid (CPM, micros)
+    Micros cpc{};       // manual_cpc
+    Micros target_cpa{};
+    double target_roas = 0.0;
+    Micros max_cpm{};   // never bid above this CPM (0 = no cap beyond cpm)
+};
+
+struct Creative {
+    CreativeId id;
+    MediaType format = MediaType::banner;
+    Size size;                          // banner/video player size; 0x0 = any (native, audio)
+    std::vector<std::string> adomain;
+    std::vector<std::string> categories;  // IAB content categories of the ad
+    std::string markup;                 // adm template; may use ${AUCTION_PRICE} etc.
+    std::string mime = "text/html";
+};
+
+struct LineItem {
+    LineItemId id;
+    CampaignId campaign;
+    std::string name;
+    Targeting targeting;
+    BidSettings bid;
+    Micros daily_budget{};    // 0 = only the campaign's budget applies
+    Micros lifetime_budget{};
+    std::vector<Creative> creatives;
+};
+
+struct Campaign {
+    CampaignId id;
+    AdvertiserId advertiser;
+    std::string name;
+    Micros daily_budget{};
+    Micros lifetime_budget{};  // 0 = none
+    Date start{};
+    Date end{};
+    PacingMode pacing = PacingMode::even;
+    std::string timezone;      // IANA name; empty = the advertiser's
+};
+
+struct Advertiser {
+    AdvertiserId id;
+    std::string name;
+    std::string currency = "USD";
+    std::string timezone = "UTC";  // IANA name, e.g. "America/New_York"
+    std::vector<std::string> domains;
+};
+
+struct CampaignModel {
+    std::vector<Advertiser> advertisers;
+    std::vector<Campaign> campaigns;
+    std::vector<LineItem> line_items;
+};
+
+}  // namespace bidline

@@ -1,0 +1,49 @@
+// A whole configuration (engine settings + campaign model) and how to load
+// it. Loading happens at start-up and on reload, never on the hot path, so
+// errors are exceptions: ConfigError names the file, line, field and reason.
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "bidline/config/campaign_model.h"
+#include "bidline/config/engine_settings.h"
+
+namespace bidline {
+
+struct Config {
+    EngineSettings engine;
+    CampaignModel campaigns;
+};
+
+class ConfigError : public std::runtime_error {
+public:
+    ConfigError(std::string file, int line, std::string field, std::string reason);
+    const std::string& file() const { return file_; }
+    int line() const { return line_; }
+    const std::string& field() const { return field_; }
+    const std::string& reason() const { return reason_; }
+
+private:
+    std::string file_;
+    int line_;
+    std::string field_;
+    std::string reason_;
+};
+
+// Parses and validates; throws ConfigError on the first problem found.
+Config load_config_file(const std::filesystem::path& path);
+// `source_name` is what errors call the file (e.g. "<demo>").
+Config load_config_text(std::string_view toml_text, const std::string& source_name);
+
+// The embedded demo configuration (used by `serve` with no --config and by `demo`).
+std::string_view demo_config_toml();
+Config load_demo_config();
+
+std::string_view to_string(MediaType);
+std::string_view to_string(BidStrategy);
+std::string_view to_string(PacingMode);
+
+}  // namespace bidline
