@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -18,6 +19,9 @@ struct Config {
     CampaignModel campaigns;
 };
 
+// what() reads "FILE:LINE: FIELD: REASON", the form editors jump to. The
+// line is where the offending value sits (or its table when a key is
+// missing); 0 when there is no line, e.g. the file cannot be read.
 class ConfigError : public std::runtime_error {
 public:
     ConfigError(std::string file, int line, std::string field, std::string reason);
@@ -45,5 +49,11 @@ Config load_demo_config();
 std::string_view to_string(MediaType);
 std::string_view to_string(BidStrategy);
 std::string_view to_string(PacingMode);
+
+// Inverses of to_string: the names used in the TOML file; nullopt for
+// anything else (names are case-sensitive, as TOML keys are).
+std::optional<MediaType> parse_media_type(std::string_view);
+std::optional<BidStrategy> parse_bid_strategy(std::string_view);
+std::optional<PacingMode> parse_pacing_mode(std::string_view);
 
 }  // namespace bidline

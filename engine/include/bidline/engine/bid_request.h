@@ -142,7 +142,7 @@ struct RegsView {
 struct SourceView {
     std::string_view tid;
     bool fd = false;
-    std::uint16_t schain_nodes = 0;     // source.schain (2.6) or source.ext.schain (2.5)
+    std::uint16_t schain_nodes = 0;     // source.schain (2.6), source.ext.schain (2.5) or ext.schain (Prebid)
     bool schain_complete = false;
 };
 

@@ -37,7 +37,11 @@ struct HttpRequest {
     std::string_view body;            // de-chunked when chunked; still gzip if content-encoding says so
     bool keep_alive = true;
     bool body_gzip = false;           // Content-Encoding: gzip
-    bool expect_continue = false;
+    bool expect_continue = false;     // HTTP/1.1 `Expect: 100-continue`
+    bool unsupported_encoding = false;  // Content-Encoding other than gzip/identity: the server answers 415
+    // Set once the whole header section is in, even while the body is still
+    // `incomplete`: the server can then answer `Expect: 100-continue`.
+    bool headers_complete = false;
     std::size_t consumed = 0;         // bytes of the buffer this request used (for pipelining)
     std::uint16_t error_status = 0;   // 400/413/431/501/505 when status == error
     std::string_view error_reason;
@@ -51,7 +55,10 @@ struct HttpLimits {
 };
 
 // Parses one request from the start of `buf[0, len)`. For chunked bodies the
-// chunk payloads are moved together in place, so `buf` is writable.
+// chunk payloads are moved together in place (only once the whole body is
+// there, so re-parsing a longer buffer after `incomplete` is safe), so `buf`
+// is writable. The request's views point into `buf`. Behaviour, limits and
+// statuses are listed in engine/HTTP.md.
 // Returns `incomplete` until the headers and the whole body are present;
 // fails early (431 headers too large, 413 body too large) without waiting
 // for the rest of an oversized request.

@@ -1,0 +1,81 @@
+// Entry points: text -> TOML document -> Config. toml11's own syntax errors
+// are rewritten into ConfigError so that callers see one error type and one
+// "FILE:LINE: FIELD: REASON" shape whatever went wrong.
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "bidline/config/config.h"
+#include "section_readers.h"
+
+namespace bidline {
+
+namespace {
+
+// toml11 messages look like
+//   [error] toml::parse_key_value_pair: missing value after key-value separator '='
+//    --> file.toml
+//      |
+//    2 | listen =
+//      |          ^--- expected value, but got nothing
+// The first line says what; the last annotation says what was expected.
+std::string syntax_reason(const std::string& message) {
+    std::istringstream lines(message);
+    std::string first;
+    std::getline(lines, first);
+    if (first.starts_with("[error] ")) first.erase(0, 8);
+    if (first.starts_with("toml::")) {
+        const auto colon = first.find(": ");
+        if (colon != std::string::npos) first.erase(0, colon + 2);
+    }
+    std::string annotation;
+    for (std::string line; std::getline(lines, line);) {
+        const auto bar = line.find('|');
+        if (bar == std::string::npos) continue;
+        const auto mark = line.find_first_of("^~", bar);
+        if (mark == std::string::npos) continue;
+        const auto text = line.find_first_not_of("^~- ", mark);
+        if (text != std::string::npos) annotation = line.substr(text);
+    }
+    if (!annotation.empty()) first += " (" + annotation + ")";
+    return first;
+}
+
+toml::value parse_toml(std::string_view text, const std::string& source_name) {
+    std::istringstream stream{std::string(text)};
+    try {
+        return toml::parse(stream, source_name);
+    } catch (const toml::exception& e) {
+        throw ConfigError(source_name, static_cast<int>(e.location().line()), "syntax", syntax_reason(e.what()));
+    }
+}
+
+}  // namespace
+
+Config load_config_text(std::string_view toml_text, const std::string& source_name) {
+    using namespace config_detail;
+    const toml::value document = parse_toml(toml_text, source_name);
+    const TomlTable root(document, "", source_name, {"engine", "advertiser", "campaign", "line_item"});
+    Config config;
+    config.engine = read_engine(root);
+    config.campaigns.advertisers = read_advertisers(root);
+    config.campaigns.campaigns = read_campaigns(root, config.campaigns.advertisers);
+    config.campaigns.line_items = read_line_items(root, config.campaigns.advertisers, config.campaigns.campaigns);
+    return config;
+}
+
+Config load_config_file(const std::filesystem::path& path) {
+    // An ifstream opens a directory happily and then reads nothing, which
+    // would load as an empty (valid) configuration.
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw ConfigError(path.string(), 0, "", "is a directory, not a file");
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw ConfigError(path.string(), 0, "", std::string("cannot open: ") + std::strerror(errno));
+    std::ostringstream text;
+    text << file.rdbuf();
+    if (file.bad()) throw ConfigError(path.string(), 0, "", std::string("cannot read: ") + std::strerror(errno));
+    return load_config_text(text.str(), path.string());
+}
+
+}  // namespace bidline

@@ -1,0 +1,76 @@
+// [engine] and [engine.limits]. Every key is optional: the defaults in
+// engine_settings.h make a working local server.
+#include <limits>
+
+#include "section_readers.h"
+#include "text_formats.h"
+
+namespace bidline::config_detail {
+
+namespace {
+
+constexpr std::int64_t kMaxShards = 256;
+constexpr std::int64_t kMaxU32 = std::numeric_limits<std::uint32_t>::max();
+constexpr std::int64_t kMaxTimeoutMs = 24 * 3600 * 1000;
+
+void read_limits(const TomlTable& limits, ServerLimits& out) {
+    const auto u32 = [&](std::string_view key, std::uint32_t& field) {
+        if (auto v = limits.integer(key, 1, kMaxU32)) field = static_cast<std::uint32_t>(*v);
+    };
+    const auto timeout = [&](std::string_view key, std::chrono::milliseconds& field) {
+        if (auto v = limits.integer(key, 1, kMaxTimeoutMs)) field = std::chrono::milliseconds(*v);
+    };
+    u32("max_header_bytes", out.max_header_bytes);
+    u32("max_body_bytes", out.max_body_bytes);
+    u32("max_connections_per_shard", out.max_connections_per_shard);
+    timeout("idle_timeout_ms", out.idle_timeout);
+    timeout("header_timeout_ms", out.header_timeout);
+    timeout("body_timeout_ms", out.body_timeout);
+}
+
+void read_listen(const TomlTable& engine, EngineSettings& out) {
+    const auto text = engine.string("listen");
+    if (!text) return;
+    const auto address = parse_host_port(*text);
+    if (!address) {
+        engine.fail_at(*engine.find("listen"), "listen",
+                       "expected host:port (e.g. \"127.0.0.1:8080\" or \"[::1]:8080\"), got \"" + *text + "\"");
+    }
+    out.listen_host = address->host;
+    out.listen_port = address->port;
+}
+
+void read_notice_base_url(const TomlTable& engine, EngineSettings& out) {
+    auto url = engine.string("notice_base_url");
+    if (!url || url->empty()) return;
+    if (!url->starts_with("http://") && !url->starts_with("https://")) {
+        engine.fail_at(*engine.find("notice_base_url"), "notice_base_url",
+                       "must start with http:// or https://, got \"" + *url + "\"");
+    }
+    // Notice paths are appended with their own leading '/'.
+    while (url->ends_with('/')) url->pop_back();
+    out.notice_base_url = *url;
+}
+
+}  // namespace
+
+EngineSettings read_engine(const TomlTable& root) {
+    EngineSettings out;
+    const auto engine = root.table("engine", {"listen", "shards", "data_dir", "control_tick_ms", "notice_base_url",
+                                              "limits"});
+    if (!engine) return out;
+    read_listen(*engine, out);
+    if (auto shards = engine->integer("shards", 0, kMaxShards)) out.shards = static_cast<std::uint32_t>(*shards);
+    if (auto dir = engine->string("data_dir")) {
+        if (dir->empty()) engine->fail_at(*engine->find("data_dir"), "data_dir", "must not be empty");
+        out.data_dir = *dir;
+    }
+    if (auto tick = engine->integer("control_tick_ms", 1, 60'000)) out.control_tick = std::chrono::milliseconds(*tick);
+    read_notice_base_url(*engine, out);
+    const auto limits = engine->table("limits", {"max_header_bytes", "max_body_bytes", "max_connections_per_shard",
+                                                 "idle_timeout_ms", "header_timeout_ms", "body_timeout_ms"});
+    if (limits) read_limits(*limits, out.limits);
+    return out;
+}
+
+}  // namespace bidline::config_detail

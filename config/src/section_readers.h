@@ -1,0 +1,49 @@
+// One reader per section of the configuration file. Each turns TOML tables
+// into the plain structs of campaign_model.h / engine_settings.h and
+// checks, as it goes, every rule it can see from there: types, ranges,
+// formats, duplicate ids and references to sections read before it. The
+// loader calls them in dependency order: engine, advertisers, campaigns,
+// line items (TOML gathers each [[array]] wherever its entries sit in the
+// file, so the order of sections in the file does not matter).
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "bidline/config/campaign_model.h"
+#include "bidline/config/engine_settings.h"
+#include "toml_table.h"
+
+namespace bidline::config_detail {
+
+EngineSettings read_engine(const TomlTable& root);
+std::vector<Advertiser> read_advertisers(const TomlTable& root);
+std::vector<Campaign> read_campaigns(const TomlTable& root, const std::vector<Advertiser>& advertisers);
+std::vector<LineItem> read_line_items(const TomlTable& root, const std::vector<Advertiser>& advertisers,
+                                      const std::vector<Campaign>& campaigns);
+
+// Parts of a line item.
+BidSettings read_bid(const TomlTable& bid);
+Targeting read_targeting(const TomlTable& targeting);
+// `advertiser` supplies the default adomain.
+Creative read_creative(const TomlTable& creative, const Advertiser& advertiser);
+
+// Ids seen so far in one namespace (advertisers, campaigns, ...), so that a
+// duplicate can name the line of the first definition.
+class IdRegistry {
+public:
+    void add(const TomlTable& table, std::string_view key, const std::string& id) {
+        const toml::value& where = table.require(key);
+        const auto [it, inserted] = first_line_.emplace(id, static_cast<int>(where.location().line()));
+        if (!inserted) {
+            table.fail_at(where, key,
+                          "duplicate id \"" + id + "\" (first defined on line " + std::to_string(it->second) + ")");
+        }
+    }
+
+private:
+    std::unordered_map<std::string, int> first_line_;
+};
+
+}  // namespace bidline::config_detail

@@ -1,0 +1,51 @@
+// EngineState: what the shards, the control thread and the HTTP handlers
+// share. Built once at start; the fields are either immutable after start,
+// snapshots published by one writer, or per-shard blocks with one writer
+// each (see ShardResources).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bidline/config/config.h"
+#include "bidline/engine/catalog.h"
+#include "bidline/engine/clock.h"
+#include "bidline/engine/control_state.h"
+#include "bidline/engine/shard_counters.h"
+#include "bidline/engine/shard_event.h"
+#include "bidline/engine/snapshot.h"
+#include "bidline/engine/spsc_ring.h"
+
+namespace bidline {
+
+// Line item indices are dense and stable; per-shard arrays are sized for
+// this many once, so a catalog swap never reallocates them under a reader.
+inline constexpr std::uint32_t kMaxLineItems = 1u << 16;
+
+// Everything one shard writes that other threads read.
+struct ShardResources {
+    explicit ShardResources(std::uint16_t shard_id)
+        : id(shard_id), line_items(new LineItemShardState[kMaxLineItems]), events(1u << 16) {}
+    std::uint16_t id;
+    ShardCounters counters;
+    std::unique_ptr<LineItemShardState[]> line_items;
+    SpscRing<ShardEvent> events;  // shard -> control
+};
+
+struct EngineState {
+    EngineState(const Config& config, const Clock& clock);
+
+    EngineSettings settings;
+    const Clock& clock;
+    std::string notice_base_url;
+    std::string io_backend = "unknown";
+    Snapshot<Catalog> catalog;
+    Snapshot<ControlState> control;
+    Snapshot<std::string> stats_json;     // rendered by the control thread each tick
+    Snapshot<std::string> metrics_text;   // Prometheus exposition, likewise
+    std::vector<std::unique_ptr<ShardResources>> shards;
+};
+
+}  // namespace bidline

@@ -1,0 +1,36 @@
+// The shard-per-core HTTP server: one thread per shard, pinned to a core,
+// each with its own Asio io_context and its own SO_REUSEPORT listener, so
+// the kernel spreads connections and a request never changes thread.
+// The socket backend (io_uring or epoll) is fixed when the binary is built
+// (see engine/CMakeLists.txt); io_backend() names it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "bidline/engine/engine_state.h"
+
+namespace bidline {
+
+class Server {
+public:
+    explicit Server(EngineState& state);
+    ~Server();
+
+    // Binds every shard's listener (port 0 picks a free port, shared by all
+    // shards) and starts the shard threads. Throws on bind failure.
+    void start();
+    std::uint16_t port() const;
+
+    // Graceful stop: stop accepting, let in-flight requests finish, close
+    // idle connections; force-close what is left after `grace`.
+    void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(1500));
+
+    static const char* io_backend();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bidline

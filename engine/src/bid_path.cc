@@ -1,0 +1,245 @@
+#include "bidline/engine/bid_path.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+
+#include "bidline/pacing/bid_value.h"
+
+namespace bidline {
+namespace {
+
+bool listed(const SmallList<std::string_view, 32>& list, const std::vector<std::string>& values) {
+    for (const auto& v : values)
+        for (std::string_view b : list)
+            if (b == v) return true;
+    return false;
+}
+
+// IAB categories block by prefix too: blocking "IAB3" blocks "IAB3-1".
+bool category_blocked(const SmallList<std::string_view, 32>& bcat, const std::vector<std::string>& cats) {
+    for (const auto& c : cats)
+        for (std::string_view b : bcat)
+            if (c == b || (c.size() > b.size() && c.starts_with(b) && c[b.size()] == '-')) return true;
+    return false;
+}
+
+bool usd(std::string_view cur) { return cur.empty() || cur == "USD"; }
+
+void hex16(std::uint64_t v, std::array<char, 20>& out) {
+    static constexpr char digits[] = "0123456789abcdef";
+    for (int i = 15; i >= 0; --i, v >>= 4) out[i] = digits[v & 15];
+    out[16] = '\0';
+}
+
+}  // namespace
+
+BidPath::BidPath(EngineState& state, ShardResources& shard)
+    : state_(state), shard_(shard), parser_(state.settings.limits.max_body_bytes),
+      response_(new char[kResponseCapacity]) {
+    refresh();
+}
+
+void BidPath::refresh() {
+    if (state_.catalog.refresh(catalog_, catalog_seen_)) scratch_.resize(catalog_->line_item_capacity());
+    state_.control.refresh(control_, control_seen_);
+}
+
+BidAnswer BidPath::bad_request(const OpenRtbError& err) {
+    bump(shard_.counters.bad_requests);
+    // The message and detail are static text or field paths: escape only quotes and backslashes.
+    char* out = response_.get();
+    std::size_t n = 0;
+    auto put = [&](std::string_view s) {
+        for (char c : s) {
+            if (n + 2 >= kResponseCapacity) return;
+            if (c == '"' || c == '\\') out[n++] = '\\';
+            out[n++] = static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+        }
+    };
+    auto raw = [&](std::string_view s) { for (char c : s) if (n < kResponseCapacity) out[n++] = c; };
+    raw("{\"error\":\"");
+    put(to_string(err.code));
+    raw("\",\"message\":\"");
+    put(err.message);
+    raw("\",\"field\":\"");
+    put(std::string_view(err.detail));
+    raw("\"}");
+    return {400, {out, n}};
+}
+
+BidAnswer BidPath::no_bid(NoBidReason reason) {
+    bump(shard_.counters.no_bid_responses);
+    bump(shard_.counters.no_bid[static_cast<int>(reason)]);
+    return {204, {}};
+}
+
+const Creative* BidPath::pick_creative(const CompiledLineItem& li, const ImpView& imp, std::uint16_t& w,
+                                       std::uint16_t& h) const {
+    const auto& t = li.model.targeting;
+    for (const Creative& c : li.model.creatives) {
+        if (!t.media.empty() && std::find(t.media.begin(), t.media.end(), c.format) == t.media.end()) continue;
+        if (!request_.bcat.empty() && category_blocked(request_.bcat, c.categories)) continue;
+        if (!request_.badv.empty() && listed(request_.badv, c.adomain)) continue;
+        switch (c.format) {
+            case MediaType::banner: {
+                if (!imp.banner.present) break;
+                auto fits = [&](std::uint16_t fw, std::uint16_t fh) { return fw == c.size.w && fh == c.size.h; };
+                bool ok = fits(imp.banner.w, imp.banner.h);
+                for (const FormatView& f : imp.banner.formats) ok = ok || fits(f.w, f.h);
+                if (ok) { w = c.size.w; h = c.size.h; return &c; }
+                break;
+            }
+            case MediaType::video:
+                if (imp.video.present) { w = imp.video.w; h = imp.video.h; return &c; }
+                break;
+            case MediaType::native:
+                if (imp.native.present) { w = 0; h = 0; return &c; }
+                break;
+            case MediaType::audio:
+                if (imp.audio.present) { w = 0; h = 0; return &c; }
+                break;
+        }
+    }
+    return nullptr;
+}
+
+bool BidPath::pick_best(const ImpView& imp, Candidate& best, NoBidReason& why) {
+    const Catalog& cat = *catalog_;
+    if (control_->live.word_count() != scratch_.eligible.word_count()) {
+        why = NoBidReason::paused;  // a catalog swap is in progress: skip this tick's worth
+        return false;
+    }
+    cat.targeting().eligible(request_, imp, control_->live, scratch_);
+    if (!scratch_.eligible.any()) {
+        why = NoBidReason::no_eligible;
+        return false;
+    }
+    const double floor_cpm = usd(imp.bidfloorcur) ? imp.bidfloor : -1.0;
+    if (floor_cpm < 0) {
+        why = NoBidReason::currency;
+        return false;
+    }
+    bool found = false;
+    why = NoBidReason::blocked;
+    scratch_.eligible.for_each([&](std::uint32_t i) {
+        const CompiledLineItem& li = cat.line_item(LineItemIndex{i});
+        Candidate c;
+        c.line_item = i;
+        c.creative = pick_creative(li, imp, c.w, c.h);
+        if (c.creative == nullptr) return;
+
+        // Deal line items bid at the deal's floor; others at the imp's.
+        double floor = floor_cpm;
+        if (!li.model.targeting.deals.empty()) {
+            for (const DealView& d : imp.deals)
+                for (const auto& want : li.model.targeting.deals)
+                    if (d.id == want) { c.deal_id = d.id; floor = std::max(floor, d.bidfloor); }
+        }
+        // Features and scores plug in here (models issue); no model yet.
+        const Scores scores{};
+        std::optional<Micros> value = bid_value_cpm(li.model.bid, scores);
+        if (!value) return;
+        Micros price = *value;
+        if (li.model.bid.max_cpm.value() > 0) price = std::min(price, li.model.bid.max_cpm);
+        if (price.as_cpm() < floor || price.value() <= 0) {
+            if (why == NoBidReason::blocked) why = NoBidReason::below_floor;
+            return;
+        }
+        // Lease gate: one impression costs CPM/1000; the shard may only
+        // commit what the control thread granted it.
+        LineItemShardState& lease = shard_.line_items[i];
+        const std::int64_t charge = price.value() / 1000;
+        if (lease.charged_micros.load(std::memory_order_relaxed) + charge >
+            lease.granted_micros.load(std::memory_order_relaxed)) {
+            why = NoBidReason::budget;
+            return;
+        }
+        c.price = price;
+        if (!found || c.price > best.price) best = c;
+        found = true;
+    });
+    return found;
+}
+
+BidAnswer BidPath::handle(std::string_view body, Timestamp received) {
+    refresh();
+    bump(shard_.counters.requests);
+    if (OpenRtbError err = parser_.parse(body, request_)) return bad_request(err);
+
+    bool currency_ok = request_.cur.empty();
+    for (std::string_view c : request_.cur) currency_ok = currency_ok || c == "USD";
+    if (!currency_ok) return no_bid(NoBidReason::currency);
+
+    // Choose first, commit after: a request past its tmax charges nothing.
+    std::array<Candidate, 8> chosen{};
+    std::array<const ImpView*, 8> chosen_imp{};
+    std::size_t n = 0;
+    NoBidReason why = NoBidReason::no_eligible;
+    for (const ImpView& imp : request_.imps) {
+        NoBidReason imp_why;
+        if (pick_best(imp, chosen[n], imp_why)) chosen_imp[n++] = &imp; else why = imp_why;
+    }
+    if (n == 0) return no_bid(why);
+    if (request_.tmax_ms > 0 && state_.clock.now() - received > std::chrono::milliseconds(request_.tmax_ms))
+        return no_bid(NoBidReason::tmax);
+
+    for (std::size_t k = 0; k < n; ++k) {
+        const Candidate& best = chosen[k];
+        const CompiledLineItem& li = catalog_->line_item(LineItemIndex{best.line_item});
+        LineItemShardState& lease = shard_.line_items[best.line_item];
+        const std::int64_t charge = best.price.value() / 1000;
+        lease.charged_micros.store(lease.charged_micros.load(std::memory_order_relaxed) + charge,
+                                   std::memory_order_relaxed);
+        bump(lease.bids);
+        const std::uint64_t key = make_bid_key(shard_.id, ++bid_seq_);
+        hex16(key, bid_ids_[k]);
+        if (!shard_.events.try_push(ShardEvent{ShardEventKind::bid, shard_.id, best.line_item, key, charge,
+                                               received.time_since_epoch().count()}))
+            bump(shard_.counters.events_dropped);
+        BidOut& b = bids_[k];
+        b = BidOut{};
+        b.bid_id = std::string_view(bid_ids_[k].data(), 16);
+        b.imp_id = chosen_imp[k]->id;
+        b.price_cpm = best.price.as_cpm();
+        b.line_item_id = li.model.id.value;
+        b.creative_id = best.creative->id.value;
+        b.campaign_id = li.model.campaign.value;
+        b.adomain = best.creative->adomain;
+        b.cat = best.creative->categories;
+        b.w = best.w;
+        b.h = best.h;
+        b.mtype = best.creative->format;
+        b.adm = best.creative->markup;
+        b.deal_id = best.deal_id;
+    }
+
+    hex16(make_bid_key(shard_.id, bid_seq_), response_id_);
+    BidResponseHeader header;
+    header.request_id = request_.id;
+    header.response_id = std::string_view(response_id_.data(), 16);
+    header.notice_base_url = state_.notice_base_url;
+    const std::size_t len = write_bid_response(header, std::span<const BidOut>(bids_.data(), n), response_.get(),
+                                               kResponseCapacity);
+    if (len == 0) return no_bid(NoBidReason::response_too_large);
+    bump(shard_.counters.bid_responses);
+    bump(shard_.counters.bids, n);
+    return {200, {response_.get(), len}};
+}
+
+std::string_view to_string(NoBidReason r) {
+    switch (r) {
+        case NoBidReason::no_eligible: return "no_eligible";
+        case NoBidReason::below_floor: return "below_floor";
+        case NoBidReason::budget: return "budget";
+        case NoBidReason::currency: return "currency";
+        case NoBidReason::blocked: return "blocked";
+        case NoBidReason::paused: return "paused";
+        case NoBidReason::tmax: return "tmax";
+        case NoBidReason::response_too_large: return "response_too_large";
+        case NoBidReason::count_: break;
+    }
+    return "unknown";
+}
+
+}  // namespace bidline

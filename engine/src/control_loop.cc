@@ -1,0 +1,303 @@
+#include "bidline/engine/control_loop.h"
+
+#include <algorithm>
+
+#include "bidline/engine/json_writer.h"
+
+namespace bidline {
+namespace {
+
+constexpr std::int64_t kUsPerDay = 86'400'000'000;
+
+std::int64_t day_of(std::int64_t us) { return us >= 0 ? us / kUsPerDay : (us - kUsPerDay + 1) / kUsPerDay; }
+
+std::uint64_t percentile_ns(const std::array<std::uint64_t, LatencyHistogram::kBuckets>& h, double p) {
+    std::uint64_t total = 0;
+    for (auto c : h) total += c;
+    if (total == 0) return 0;
+    const auto rank = static_cast<std::uint64_t>(p * static_cast<double>(total - 1)) + 1;
+    std::uint64_t seen = 0;
+    for (int b = 0; b < LatencyHistogram::kBuckets; ++b) {
+        seen += h[b];
+        if (seen >= rank) return std::uint64_t{2} << b;  // upper edge of the bucket: never understates
+    }
+    return std::uint64_t{1} << 32;
+}
+
+}  // namespace
+
+ControlLoop::ControlLoop(EngineState& state) : state_(state) {
+    catalog_ = state_.catalog.load();
+    ledger_.resize(kMaxLineItems);
+    started_us_ = state_.clock.now().time_since_epoch().count();
+    day_ = day_of(started_us_);
+}
+
+ControlLoop::~ControlLoop() { stop(); }
+
+void ControlLoop::start() {
+    running_ = true;
+    tick();  // leases and live set before the first request
+    thread_ = std::thread([this] {
+        while (running_.load(std::memory_order_relaxed)) {
+            std::this_thread::sleep_for(state_.settings.control_tick);
+            tick();
+        }
+    });
+}
+
+void ControlLoop::stop() {
+    if (!running_.exchange(false)) return;
+    if (thread_.joinable()) thread_.join();
+    tick();
+}
+
+void ControlLoop::tick() {
+    const std::int64_t now = state_.clock.now().time_since_epoch().count();
+    catalog_ = state_.catalog.load();
+    roll_day(now);
+    drain(now);
+    expire(now);
+    grant_leases();
+    publish_control(now);
+    render_stats(now);
+    last_tick_us_ = now;
+}
+
+void ControlLoop::roll_day(std::int64_t now_us) {
+    const std::int64_t d = day_of(now_us);
+    if (d == day_) return;
+    day_ = d;
+    for (auto& l : ledger_) l.spend_today = 0;
+}
+
+void ControlLoop::drain(std::int64_t now_us) {
+    ShardEvent e;
+    for (auto& shard : state_.shards)
+        while (shard->events.try_pop(e)) apply(e);
+    // Forget win ids after a day: exchanges do not resend notices that late.
+    if (won_.size() > 100'000)
+        std::erase_if(won_, [&](const auto& kv) { return now_us - kv.second > kUsPerDay; });
+}
+
+void ControlLoop::apply(const ShardEvent& e) {
+    if (e.line_item >= kMaxLineItems) return;
+    LineItemLedger& l = ledger_[e.line_item];
+    switch (e.kind) {
+        case ShardEventKind::bid:
+            ++l.bids;
+            in_flight_.emplace(e.bid_key, InFlight{e.line_item, e.micros, e.t_us});
+            break;
+        case ShardEventKind::win:
+        case ShardEventKind::billing: {
+            if (!won_.emplace(e.bid_key, e.t_us).second) break;  // a repeated notice counts once
+            ++l.wins;
+            l.spend_today += e.micros;
+            l.spend_total += e.micros;
+            auto it = in_flight_.find(e.bid_key);
+            if (it != in_flight_.end()) {
+                l.resolved_total += it->second.charge;
+                in_flight_.erase(it);
+            } else {
+                ++l.late_wins;  // its charge was already released (or never seen): spend still counts
+            }
+            break;
+        }
+        case ShardEventKind::loss: {
+            auto it = in_flight_.find(e.bid_key);
+            if (it != in_flight_.end()) {
+                l.resolved_total += it->second.charge;
+                in_flight_.erase(it);
+            }
+            break;
+        }
+        case ShardEventKind::click:
+            ++l.clicks;
+            break;
+        case ShardEventKind::conversion:
+            ++l.conversions;
+            l.conversion_value += e.micros;
+            break;
+    }
+}
+
+void ControlLoop::expire(std::int64_t now_us) {
+    const std::int64_t horizon = std::chrono::duration_cast<std::chrono::microseconds>(bid_expiry).count();
+    std::erase_if(in_flight_, [&](const auto& kv) {
+        if (now_us - kv.second.t_us < horizon) return false;
+        ledger_[kv.second.line_item].resolved_total += kv.second.charge;
+        return true;
+    });
+}
+
+void ControlLoop::grant_leases() {
+    const Catalog& cat = *catalog_;
+    const auto n_shards = static_cast<std::int64_t>(state_.shards.size());
+    // Campaign-level committed money first: line items share their campaign's budget.
+    std::vector<std::int64_t> campaign_committed(cat.campaigns().size(), 0);
+    for (const CompiledLineItem& li : cat.line_items())
+        if (li.present) campaign_committed[li.campaign->index.value] += ledger_[li.index.value].committed();
+
+    for (const CompiledLineItem& li : cat.line_items()) {
+        if (!li.present) continue;
+        const std::uint32_t i = li.index.value;
+        LineItemLedger& l = ledger_[i];
+        const Campaign& camp = li.campaign->model;
+        std::int64_t headroom = camp.daily_budget.value() - campaign_committed[li.campaign->index.value];
+        if (li.model.daily_budget.value() > 0) headroom = std::min(headroom, li.model.daily_budget.value() - l.committed());
+        if (headroom <= 0) continue;
+
+        std::int64_t charged_now = 0;
+        for (auto& shard : state_.shards) charged_now += shard->line_items[i].charged_micros.load(std::memory_order_relaxed);
+        const std::int64_t tick_spend = charged_now - l.last_charged;
+        l.last_charged = charged_now;
+
+        // Enough for two ticks at the recent rate, at least a small slice of
+        // the budget, never more than a fair share of what is left.
+        const std::int64_t min_slice = std::max<std::int64_t>(camp.daily_budget.value() / 1000, 10'000);
+        const std::int64_t want = std::max(min_slice, 2 * tick_spend / n_shards);
+        for (auto& shard : state_.shards) {
+            LineItemShardState& s = shard->line_items[i];
+            const std::int64_t outstanding = s.granted_micros.load(std::memory_order_relaxed) -
+                                             s.charged_micros.load(std::memory_order_relaxed);
+            std::int64_t add = std::min(want - outstanding, headroom / n_shards);
+            if (add <= 0) continue;
+            s.granted_micros.store(s.granted_micros.load(std::memory_order_relaxed) + add, std::memory_order_relaxed);
+            l.granted_total += add;
+            headroom -= add;
+            campaign_committed[li.campaign->index.value] += add;
+        }
+    }
+}
+
+void ControlLoop::publish_control(std::int64_t now_us) {
+    const Catalog& cat = *catalog_;
+    auto cs = std::make_shared<ControlState>();
+    cs->catalog_version = cat.version();
+    cs->live = LineItemSet(cat.line_item_capacity());
+    const auto today = std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{day_of(now_us)}}};
+    for (const CompiledLineItem& li : cat.line_items()) {
+        if (!li.present) continue;
+        const Campaign& c = li.campaign->model;
+        const bool in_flight = (!c.start.ok() || c.start <= today) && (!c.end.ok() || today <= c.end);
+        if (in_flight) cs->live.set(li.index.value);
+    }
+    state_.control.publish(std::move(cs));
+}
+
+void ControlLoop::render_stats(std::int64_t now_us) {
+    const Catalog& cat = *catalog_;
+    JsonWriter j;
+    std::uint64_t requests = 0;
+    for (auto& s : state_.shards) requests += read(s->counters.requests);
+    if (last_tick_us_ > 0 && now_us > last_tick_us_)
+        qps_ = static_cast<double>(requests - last_requests_) * 1e6 / static_cast<double>(now_us - last_tick_us_);
+    last_requests_ = requests;
+
+    j.begin_object();
+    j.field("time_us", now_us);
+    j.key("engine").begin_object()
+        .field("shards", static_cast<std::uint64_t>(state_.shards.size()))
+        .field("io_backend", state_.io_backend)
+        .field("uptime_s", static_cast<double>(now_us - started_us_) / 1e6)
+        .field("catalog_version", cat.version())
+        .field("qps", qps_)
+        .field("bids_in_flight", static_cast<std::uint64_t>(in_flight_.size()))
+        .end_object();
+
+    std::uint64_t t_bids = 0, t_wins = 0, t_clicks = 0, t_conv = 0;
+    std::int64_t t_spend = 0;
+    j.key("line_items").begin_array();
+    for (const CompiledLineItem& li : cat.line_items()) {
+        if (!li.present) continue;
+        const LineItemLedger& l = ledger_[li.index.value];
+        std::int64_t granted = 0, charged = 0;
+        for (auto& s : state_.shards) {
+            granted += s->line_items[li.index.value].granted_micros.load(std::memory_order_relaxed);
+            charged += s->line_items[li.index.value].charged_micros.load(std::memory_order_relaxed);
+        }
+        const std::int64_t budget = li.model.daily_budget.value() > 0 ? li.model.daily_budget.value()
+                                                                       : li.campaign->model.daily_budget.value();
+        j.begin_object()
+            .field("id", li.model.id.value)
+            .field("campaign", li.model.campaign.value)
+            .field("strategy", to_string(li.model.bid.strategy))
+            .field("bids", l.bids)
+            .field("wins", l.wins)
+            .field("clicks", l.clicks)
+            .field("conversions", l.conversions)
+            .field("conversion_value_micros", l.conversion_value)
+            .field("spend_micros", l.spend_today)
+            .field("spend_total_micros", l.spend_total)
+            .field("budget_micros", budget)
+            .field("committed_micros", l.committed())
+            .field("lease_granted_micros", granted)
+            .field("lease_charged_micros", charged)
+            .field("late_wins", l.late_wins)
+            .end_object();
+        t_bids += l.bids; t_wins += l.wins; t_clicks += l.clicks; t_conv += l.conversions; t_spend += l.spend_today;
+    }
+    j.end_array();
+
+    std::vector<std::int64_t> camp_spend(cat.campaigns().size(), 0), camp_committed(cat.campaigns().size(), 0);
+    for (const CompiledLineItem& li : cat.line_items())
+        if (li.present) {
+            camp_spend[li.campaign->index.value] += ledger_[li.index.value].spend_today;
+            camp_committed[li.campaign->index.value] += ledger_[li.index.value].committed();
+        }
+    j.key("campaigns").begin_array();
+    for (const CompiledCampaign& c : cat.campaigns()) {
+        const std::int64_t spend = camp_spend[c.index.value], committed = camp_committed[c.index.value];
+        j.begin_object()
+            .field("id", c.model.id.value)
+            .field("advertiser", c.model.advertiser.value)
+            .field("spend_micros", spend)
+            .field("committed_micros", committed)
+            .field("budget_micros", c.model.daily_budget.value())
+            .field("pacing", to_string(c.model.pacing))
+            .field("timezone", c.timezone)
+            .end_object();
+    }
+    j.end_array();
+
+    j.key("totals").begin_object()
+        .field("requests", requests).field("bids", t_bids).field("wins", t_wins)
+        .field("clicks", t_clicks).field("conversions", t_conv).field("spend_micros", t_spend)
+        .end_object();
+
+    j.key("shards").begin_array();
+    for (auto& s : state_.shards) {
+        const ShardCounters& c = s->counters;
+        std::array<std::uint64_t, LatencyHistogram::kBuckets> h{};
+        for (int b = 0; b < LatencyHistogram::kBuckets; ++b) h[b] = read(c.bid_latency.buckets[b]);
+        j.begin_object()
+            .field("id", static_cast<std::uint64_t>(s->id))
+            .field("requests", read(c.requests))
+            .field("bid_responses", read(c.bid_responses))
+            .field("no_bid_responses", read(c.no_bid_responses))
+            .field("bad_requests", read(c.bad_requests))
+            .field("bids", read(c.bids))
+            .field("http_requests", read(c.http_requests))
+            .field("http_errors", read(c.http_errors))
+            .field("notices", read(c.notices))
+            .field("notice_errors", read(c.notice_errors))
+            .field("events_dropped", read(c.events_dropped))
+            .field("connections_open", read(c.connections_open))
+            .field("connections_total", read(c.connections_total));
+        j.key("no_bid").begin_object();
+        for (int r = 0; r < static_cast<int>(NoBidReason::count_); ++r)
+            j.field(to_string(static_cast<NoBidReason>(r)), read(c.no_bid[r]));
+        j.end_object();
+        j.key("latency_us").begin_object()
+            .field("p50", static_cast<double>(percentile_ns(h, 0.50)) / 1000.0)
+            .field("p99", static_cast<double>(percentile_ns(h, 0.99)) / 1000.0)
+            .field("p999", static_cast<double>(percentile_ns(h, 0.999)) / 1000.0)
+            .end_object();
+        j.end_object();
+    }
+    j.end_array();
+    j.end_object();
+    state_.stats_json.publish(std::make_shared<const std::string>(j.take()));
+}
+
+}  // namespace bidline

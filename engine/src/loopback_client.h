@@ -1,0 +1,33 @@
+// A minimal blocking HTTP/1.1 client for the demo traffic source: one
+// keep-alive connection, Content-Length bodies only (which is all the
+// engine sends). Not for the hot path.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bidline {
+
+struct LoopbackResponse {
+    int status = 0;  // 0 = transport failure
+    std::string body;
+};
+
+class LoopbackClient {
+public:
+    LoopbackClient(std::string host, std::uint16_t port) : host_(std::move(host)), port_(port) {}
+    ~LoopbackClient();
+    LoopbackResponse request(std::string_view method, std::string_view target, std::string_view body = {},
+                             std::string_view extra_headers = {});
+
+private:
+    bool connect();
+    void disconnect();
+    std::string host_;
+    std::uint16_t port_;
+    int fd_ = -1;
+    std::string buf_;
+};
+
+}  // namespace bidline

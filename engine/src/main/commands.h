@@ -1,0 +1,18 @@
+// The subcommands of the `bidline` binary. Each takes its arguments after
+// the subcommand name and returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace bidline {
+
+using Args = std::vector<std::string>;
+
+int serve_command(const Args& args, char** argv, bool demo);
+
+// Re-executes the epoll build when this binary uses io_uring and the kernel
+// refuses it (or the user asked for epoll). Returns only if no exec happened.
+void choose_io_backend(const std::string& requested, char** argv);
+
+}  // namespace bidline

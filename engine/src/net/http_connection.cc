@@ -1,0 +1,228 @@
+#include "net/http_connection.h"
+
+#include <charconv>
+#include <chrono>
+#include <cstring>
+
+#include "net/shard_server.h"
+
+namespace bidline::net {
+
+namespace asio = boost::asio;
+
+namespace {
+constexpr std::size_t kInitialBuffer = 8 * 1024;
+constexpr std::size_t kChunkedSlack = 4 * 1024;  // chunk-size lines on top of the body limit
+
+std::int64_t us(std::chrono::milliseconds ms) { return ms.count() * 1000; }
+
+bool asks_continue(std::string_view head) {
+    // Cheap check before the body arrives: curl sends Expect: 100-continue
+    // for bodies over 1 KiB and waits a second unless answered.
+    for (std::size_t i = 0; i + 12 <= head.size(); ++i)
+        if ((head[i] | 0x20) == '1' && head.compare(i, 12, "100-continue") == 0) return true;
+    return false;
+}
+}  // namespace
+
+HttpConnection::HttpConnection(ShardServer& shard, asio::ip::tcp::socket socket)
+    : shard_(shard), socket_(std::move(socket)), in_(new char[kInitialBuffer]), in_cap_(kInitialBuffer) {
+    out_.reserve(16 * 1024);
+}
+
+void HttpConnection::start() {
+    set_deadline_for_state();
+    read();
+}
+
+void HttpConnection::set_deadline_for_state() {
+    const auto& lim = shard_.state().settings.limits;
+    const std::int64_t now = shard_.state().clock.now().time_since_epoch().count();
+    if (in_len_ == 0) {
+        request_started_us_ = 0;
+        deadline_us_ = now + us(lim.idle_timeout);
+    } else if (request_started_us_ == 0) {
+        // A slow client gets a whole-request deadline, not one per byte.
+        request_started_us_ = now;
+        deadline_us_ = now + us(lim.header_timeout) + us(lim.body_timeout);
+    }
+}
+
+void HttpConnection::check_deadline(std::int64_t now_us) {
+    if (closed_ || writing_ || now_us < deadline_us_) return;
+    if (in_len_ > 0) {
+        bump(shard_.resources().counters.http_errors);
+        respond_error(408, "timeout", "request not received in time");
+        close_after_write_ = true;
+        write();
+    } else {
+        close();
+    }
+}
+
+void HttpConnection::drain() {
+    close_after_write_ = true;
+    if (!writing_ && in_len_ == 0) close();
+}
+
+void HttpConnection::close() {
+    if (closed_) return;
+    closed_ = true;
+    boost::system::error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    shard_.forget(this);
+}
+
+void HttpConnection::read() {
+    if (closed_ || reading_) return;
+    const std::size_t max_cap = shard_.limits().max_header_bytes + shard_.limits().max_body_bytes + kChunkedSlack;
+    if (in_len_ == in_cap_ && in_cap_ < max_cap) {
+        const std::size_t cap = std::min(max_cap, in_cap_ * 2);
+        std::unique_ptr<char[]> bigger(new char[cap]);
+        std::memcpy(bigger.get(), in_.get(), in_len_);
+        in_ = std::move(bigger);
+        in_cap_ = cap;
+    }
+    reading_ = true;
+    socket_.async_read_some(asio::buffer(in_.get() + in_len_, in_cap_ - in_len_),
+                            [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+                                self->on_read(ec, n);
+                            });
+}
+
+void HttpConnection::on_read(const boost::system::error_code& ec, std::size_t n) {
+    reading_ = false;
+    if (closed_) return;
+    if (ec) {
+        close();  // peer closed or reset: nothing to answer
+        return;
+    }
+    in_len_ += n;
+    process();
+}
+
+void HttpConnection::process() {
+    std::size_t pos = 0;
+    while (pos < in_len_ && !close_after_write_) {
+        HttpRequest req;
+        const HttpParseStatus st = parse_http_request(in_.get() + pos, in_len_ - pos, shard_.limits(), req);
+        if (st == HttpParseStatus::incomplete) {
+            if (!sent_continue_ && asks_continue({in_.get() + pos, in_len_ - pos}) &&
+                std::string_view(in_.get() + pos, in_len_ - pos).find("\r\n\r\n") != std::string_view::npos) {
+                out_ += "HTTP/1.1 100 Continue\r\n\r\n";
+                sent_continue_ = true;
+            }
+            break;
+        }
+        if (st == HttpParseStatus::error) {
+            bump(shard_.resources().counters.http_errors);
+            respond_error(req.error_status ? req.error_status : 400, "bad_http", req.error_reason);
+            close_after_write_ = true;  // framing is lost: we cannot find the next request
+            pos = in_len_;
+            break;
+        }
+        sent_continue_ = false;
+        handle(req);
+        pos += req.consumed;
+    }
+    if (pos > 0) {
+        std::memmove(in_.get(), in_.get() + pos, in_len_ - pos);
+        in_len_ -= pos;
+        request_started_us_ = 0;
+    }
+    set_deadline_for_state();
+    if (!out_.empty()) write();
+    else if (close_after_write_ && in_len_ == 0) close();
+    else read();
+}
+
+void HttpConnection::handle(const HttpRequest& req) {
+    ShardCounters& counters = shard_.resources().counters;
+    bump(counters.http_requests);
+    const bool keep_alive = req.keep_alive && !shard_.stopping();
+    if (!keep_alive) close_after_write_ = true;
+    if (req.unsupported_encoding) {
+        respond_error(415, "unsupported_encoding", "Content-Encoding must be gzip or identity");
+        return;
+    }
+    std::string_view body = req.body;
+    if (req.body_gzip) {
+        const std::size_t cap = shard_.limits().max_body_bytes;
+        const long n = shard_.inflater().inflate(body, shard_.inflate_buffer(), cap);
+        if (n == -2) return respond_error(413, "body_too_large", "inflated body exceeds the body size limit");
+        if (n < 0) return respond_error(400, "bad_gzip", "body is not valid gzip");
+        body = std::string_view(shard_.inflate_buffer(), static_cast<std::size_t>(n));
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    const Timestamp received{std::chrono::microseconds{request_started_us_ ? request_started_us_
+                                                       : shard_.state().clock.now().time_since_epoch().count()}};
+    const RouteResponse r = shard_.router().route(req, body, received);
+    if (req.path == "/openrtb2/bid") {
+        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0);
+        counters.bid_latency.record(static_cast<std::uint64_t>(ns.count()));
+    }
+    respond(r, keep_alive && !close_after_write_);
+    if (req.method == HttpMethod::head) {
+        // HEAD: headers only. respond() appended the body; drop it.
+        out_.resize(out_.size() - r.body.size());
+    }
+}
+
+void HttpConnection::respond_error(std::uint16_t status, std::string_view code, std::string_view message) {
+    respond(shard_.router().error(status, code, message), false);
+}
+
+void HttpConnection::respond(const RouteResponse& r, bool keep_alive) {
+    char num[24];
+    out_ += "HTTP/1.1 ";
+    out_.append(num, std::to_chars(num, num + sizeof num, r.status).ptr);
+    out_ += ' ';
+    out_ += status_text(r.status);
+    out_ += "\r\nServer: bidline\r\n";
+    if (r.status != 204) {
+        out_ += "Content-Type: ";
+        out_ += r.content_type;
+        out_ += "\r\nContent-Length: ";
+        out_.append(num, std::to_chars(num, num + sizeof num, r.body.size()).ptr);
+        out_ += "\r\n";
+    }
+    if (!r.openrtb_version.empty()) {
+        out_ += "x-openrtb-version: ";
+        out_ += r.openrtb_version;
+        out_ += "\r\n";
+    }
+    if (r.retry_after_s > 0) {
+        out_ += "Retry-After: ";
+        out_.append(num, std::to_chars(num, num + sizeof num, r.retry_after_s).ptr);
+        out_ += "\r\n";
+    }
+    if (!r.allow.empty()) {
+        out_ += "Allow: ";
+        out_ += r.allow;
+        out_ += "\r\n";
+    }
+    if (!keep_alive) {
+        out_ += "Connection: close\r\n";
+        close_after_write_ = true;
+    }
+    out_ += "\r\n";
+    if (r.status != 204) out_ += r.body;
+}
+
+void HttpConnection::write() {
+    if (writing_ || closed_) return;
+    writing_ = true;
+    asio::async_write(socket_, asio::buffer(out_),
+                      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                          self->writing_ = false;
+                          self->out_.clear();
+                          if (ec || self->close_after_write_) {
+                              self->close();
+                              return;
+                          }
+                          self->process();  // pipelined requests may already be buffered
+                      });
+}
+
+}  // namespace bidline::net

@@ -1,0 +1,56 @@
+// One keep-alive HTTP/1.1 connection on a shard: reads into its own
+// buffer, frames pipelined requests, hands each to the shard's Router and
+// writes the responses back in order. Lives on its shard's thread only.
+// Deadlines are plain fields checked by the shard's sweep timer, so a
+// request costs no timer operations.
+#pragma once
+
+#include <boost/asio.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "bidline/engine/http_request.h"
+#include "bidline/engine/router.h"
+
+namespace bidline::net {
+
+class ShardServer;
+
+class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
+public:
+    HttpConnection(ShardServer& shard, boost::asio::ip::tcp::socket socket);
+    void start();
+    // Called by the shard's sweep: closes the connection if its deadline passed.
+    void check_deadline(std::int64_t now_us);
+    // Graceful stop: finish what is in flight, then close.
+    void drain();
+    void close();
+    bool closed() const { return closed_; }
+
+private:
+    void read();
+    void on_read(const boost::system::error_code& ec, std::size_t n);
+    void process();
+    void handle(const HttpRequest& req);
+    void respond(const RouteResponse& r, bool keep_alive);
+    void respond_error(std::uint16_t status, std::string_view code, std::string_view message);
+    void write();
+    void set_deadline_for_state();
+
+    ShardServer& shard_;
+    boost::asio::ip::tcp::socket socket_;
+    std::unique_ptr<char[]> in_;
+    std::size_t in_len_ = 0;
+    std::size_t in_cap_ = 0;
+    std::string out_;
+    bool writing_ = false;
+    bool reading_ = false;
+    bool close_after_write_ = false;
+    bool closed_ = false;
+    bool sent_continue_ = false;
+    std::int64_t deadline_us_ = 0;
+    std::int64_t request_started_us_ = 0;  // first byte of the current partial request
+};
+
+}  // namespace bidline::net

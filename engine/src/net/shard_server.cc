@@ -1,0 +1,101 @@
+#include "net/shard_server.h"
+
+#include <netinet/tcp.h>
+
+#include "net/http_connection.h"
+
+namespace bidline::net {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+namespace {
+constexpr auto kSweepEvery = std::chrono::milliseconds(100);
+}
+
+ShardServer::ShardServer(EngineState& state, ShardResources& resources)
+    : state_(state), resources_(resources), router_(state, resources),
+      inflate_buf_(new char[state.settings.limits.max_body_bytes]) {}
+
+HttpLimits ShardServer::limits() const {
+    return HttpLimits{state_.settings.limits.max_header_bytes, state_.settings.limits.max_body_bytes};
+}
+
+std::uint16_t ShardServer::listen(const std::string& host, std::uint16_t port) {
+    const tcp::endpoint ep(asio::ip::make_address(host), port);
+    acceptor_.open(ep.protocol());
+    acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    acceptor_.set_option(reuse_port(true));  // every shard listens on the same port; the kernel spreads connections
+    acceptor_.bind(ep);
+    acceptor_.listen(4096);
+    return acceptor_.local_endpoint().port();
+}
+
+void ShardServer::run() {
+    accept();
+    sweep();
+    io_.run();
+}
+
+void ShardServer::accept() {
+    acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
+        if (ec) {
+            if (ec == asio::error::operation_aborted || stopping_) return;
+            accept();  // e.g. EMFILE: keep serving the connections we have
+            return;
+        }
+        bump(resources_.counters.connections_total);
+        if (connections_.size() >= state_.settings.limits.max_connections_per_shard) {
+            bump(resources_.counters.http_errors);
+            boost::system::error_code ignored;
+            socket.close(ignored);  // over the limit: refuse rather than grow without bound
+        } else {
+            socket.set_option(tcp::no_delay(true));
+            auto c = std::make_shared<HttpConnection>(*this, std::move(socket));
+            connections_.emplace(c.get(), c);
+            resources_.counters.connections_open.store(connections_.size(), std::memory_order_relaxed);
+            c->start();
+        }
+        if (!stopping_) accept();
+    });
+}
+
+void ShardServer::sweep() {
+    sweep_timer_.expires_after(kSweepEvery);
+    sweep_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;
+        router_.refresh();  // pick up snapshots even when no request arrives
+        const std::int64_t now = state_.clock.now().time_since_epoch().count();
+        std::vector<HttpConnection*> all;
+        all.reserve(connections_.size());
+        for (auto& [p, c] : connections_) all.push_back(p);
+        for (HttpConnection* c : all) c->check_deadline(now);
+        if (!stopping_ || !connections_.empty()) sweep();
+    });
+}
+
+void ShardServer::forget(HttpConnection* c) {
+    // Keep the object alive until the handlers that reference it have run.
+    auto it = connections_.find(c);
+    if (it == connections_.end()) return;
+    auto keep = it->second;
+    connections_.erase(it);
+    resources_.counters.connections_open.store(connections_.size(), std::memory_order_relaxed);
+    asio::post(io_, [keep] {});
+    if (stopping_ && connections_.empty()) sweep_timer_.cancel();
+}
+
+void ShardServer::begin_stop() {
+    asio::post(io_, [this] {
+        stopping_ = true;
+        boost::system::error_code ignored;
+        acceptor_.close(ignored);
+        std::vector<HttpConnection*> all;
+        for (auto& [p, c] : connections_) all.push_back(p);
+        for (HttpConnection* c : all) c->drain();
+        if (connections_.empty()) sweep_timer_.cancel();
+    });
+}
+
+}  // namespace bidline::net

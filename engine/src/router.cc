@@ -1,0 +1,170 @@
+#include "bidline/engine/router.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include "bidline/engine/json_writer.h"
+
+namespace bidline {
+
+std::string_view query_param(std::string_view query, std::string_view key) {
+    while (!query.empty()) {
+        const std::size_t amp = query.find('&');
+        std::string_view pair = query.substr(0, amp);
+        const std::size_t eq = pair.find('=');
+        if (pair.substr(0, eq) == key) return eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+        if (amp == std::string_view::npos) break;
+        query.remove_prefix(amp + 1);
+    }
+    return {};
+}
+
+void percent_decode(std::string_view in, std::string& out) {
+    out.clear();
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] == '%' && i + 2 < in.size()) {
+            unsigned v = 0;
+            auto r = std::from_chars(in.data() + i + 1, in.data() + i + 3, v, 16);
+            if (r.ec == std::errc{} && r.ptr == in.data() + i + 3) {
+                out += static_cast<char>(v);
+                i += 2;
+                continue;
+            }
+        }
+        out += in[i] == '+' ? ' ' : in[i];
+    }
+}
+
+std::string_view status_text(std::uint16_t status) {
+    switch (status) {
+        case 100: return "Continue";
+        case 200: return "OK";
+        case 201: return "Created";
+        case 202: return "Accepted";
+        case 204: return "No Content";
+        case 304: return "Not Modified";
+        case 400: return "Bad Request";
+        case 401: return "Unauthorized";
+        case 403: return "Forbidden";
+        case 404: return "Not Found";
+        case 405: return "Method Not Allowed";
+        case 408: return "Request Timeout";
+        case 409: return "Conflict";
+        case 411: return "Length Required";
+        case 412: return "Precondition Failed";
+        case 413: return "Content Too Large";
+        case 415: return "Unsupported Media Type";
+        case 422: return "Unprocessable Content";
+        case 429: return "Too Many Requests";
+        case 431: return "Request Header Fields Too Large";
+        case 500: return "Internal Server Error";
+        case 501: return "Not Implemented";
+        case 503: return "Service Unavailable";
+        case 505: return "HTTP Version Not Supported";
+        default: return "Unknown";
+    }
+}
+
+Router::Router(EngineState& state, ShardResources& shard) : state_(state), shard_(shard), bid_path_(state, shard) {
+    scratch_.reserve(1024);
+}
+
+RouteResponse Router::error(std::uint16_t status, std::string_view code, std::string_view message) {
+    scratch_.clear();
+    scratch_ += "{\"error\":\"";
+    append_json_escaped(scratch_, code);
+    scratch_ += "\",\"message\":\"";
+    append_json_escaped(scratch_, message);
+    scratch_ += "\"}";
+    RouteResponse r;
+    r.status = status;
+    r.body = scratch_;
+    return r;
+}
+
+RouteResponse Router::route(const HttpRequest& req, std::string_view body, Timestamp received) {
+    const std::string_view path = req.path;
+    if (path == "/openrtb2/bid") {
+        if (req.method != HttpMethod::post) {
+            RouteResponse r = error(405, "method_not_allowed", "use POST for bid requests");
+            r.allow = "POST";
+            return r;
+        }
+        BidAnswer a = bid_path_.handle(body, received);
+        RouteResponse r;
+        r.status = a.status;
+        r.body = a.body;
+        r.openrtb_version = req.header("x-openrtb-version");
+        return r;
+    }
+    if (path.starts_with("/v1/notice/")) return notice(req, path.substr(11), received);
+    if (req.method != HttpMethod::get && req.method != HttpMethod::head) {
+        RouteResponse r = error(405, "method_not_allowed", "this endpoint only answers GET");
+        r.allow = "GET, HEAD";
+        return r;
+    }
+    if (path == "/healthz") {
+        RouteResponse r;
+        r.content_type = "text/plain";
+        r.body = "ok\n";
+        return r;
+    }
+    if (path == "/v1/stats") {
+        state_.stats_json.refresh(stats_, stats_seen_);
+        RouteResponse r;
+        r.body = *stats_;
+        return r;
+    }
+    return error(404, "not_found", "no such endpoint");
+}
+
+RouteResponse Router::notice(const HttpRequest& req, std::string_view kind, Timestamp received) {
+    ShardEventKind k;
+    if (kind == "win") k = ShardEventKind::win;
+    else if (kind == "bill") k = ShardEventKind::billing;
+    else if (kind == "loss") k = ShardEventKind::loss;
+    else if (kind == "click") k = ShardEventKind::click;
+    else if (kind == "conversion") k = ShardEventKind::conversion;
+    else return error(404, "not_found", "notices are win, bill, loss, click and conversion");
+
+    auto reject = [&](std::string_view msg) {
+        bump(shard_.counters.notice_errors);
+        return error(400, "bad_notice", msg);
+    };
+    const std::string_view bid = query_param(req.query, "bid");
+    std::uint64_t key = 0;
+    if (bid.size() != 16 || std::from_chars(bid.data(), bid.data() + 16, key, 16).ptr != bid.data() + 16)
+        return reject("bid: expected the 16-hex-digit bid id from the bid response");
+    state_.catalog.refresh(catalog_, catalog_seen_);
+    percent_decode(query_param(req.query, "li"), scratch_);
+    const CompiledLineItem* li = catalog_->find_line_item(scratch_);
+    if (li == nullptr || !li->present) return reject("li: unknown line item");
+
+    ShardEvent e{k, shard_.id, li->index.value, key, 0, received.time_since_epoch().count()};
+    if (k == ShardEventKind::win || k == ShardEventKind::billing || k == ShardEventKind::conversion) {
+        const std::string_view raw = query_param(req.query, k == ShardEventKind::conversion ? "value" : "price");
+        double v = 0;
+        auto r = std::from_chars(raw.data(), raw.data() + raw.size(), v);
+        if (raw.empty() || r.ec != std::errc{} || r.ptr != raw.data() + raw.size() || !std::isfinite(v) || v < 0)
+            return reject(k == ShardEventKind::conversion ? "value: expected a non-negative number"
+                                                          : "price: expected the clearing CPM (was ${AUCTION_PRICE} substituted?)");
+        // Prices are CPM: one impression costs price/1000. Conversion values are currency units.
+        e.micros = k == ShardEventKind::conversion ? Micros::from_units(v).value()
+                                                   : Micros::per_impression_from_cpm(v).value();
+    }
+    if (!shard_.events.try_push(e)) {
+        bump(shard_.counters.events_dropped);
+        RouteResponse r = error(503, "overloaded", "event queue full; retry");
+        r.retry_after_s = 1;
+        return r;
+    }
+    bump(shard_.counters.notices);
+    RouteResponse r;
+    r.status = 200;
+    r.content_type = "text/plain";
+    r.body = "";
+    return r;
+}
+
+}  // namespace bidline
