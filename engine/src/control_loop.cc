@@ -133,18 +133,30 @@ void ControlLoop::expire(std::int64_t now_us) {
 void ControlLoop::grant_leases() {
     const Catalog& cat = *catalog_;
     const auto n_shards = static_cast<std::int64_t>(state_.shards.size());
-    // Campaign-level committed money first: line items share their campaign's budget.
-    std::vector<std::int64_t> campaign_committed(cat.campaigns().size(), 0);
-    for (const CompiledLineItem& li : cat.line_items())
-        if (li.present) campaign_committed[li.campaign->index.value] += ledger_[li.index.value].committed();
+    // Campaign-level committed money first: line items share their
+    // campaign's budget. A budget of 0 means "no cap at this level".
+    constexpr std::int64_t kUncapped = std::int64_t{1} << 60;
+    std::vector<std::int64_t> campaign_today(cat.campaigns().size(), 0), campaign_lifetime(cat.campaigns().size(), 0);
+    for (const CompiledLineItem& li : cat.line_items()) {
+        if (!li.present) continue;
+        const LineItemLedger& l = ledger_[li.index.value];
+        campaign_today[li.campaign->index.value] += l.committed();
+        campaign_lifetime[li.campaign->index.value] += l.committed_lifetime();
+    }
+    auto room = [&](Micros budget, std::int64_t committed) {
+        return budget.value() > 0 ? budget.value() - committed : kUncapped;
+    };
 
     for (const CompiledLineItem& li : cat.line_items()) {
         if (!li.present) continue;
         const std::uint32_t i = li.index.value;
         LineItemLedger& l = ledger_[i];
         const Campaign& camp = li.campaign->model;
-        std::int64_t headroom = camp.daily_budget.value() - campaign_committed[li.campaign->index.value];
-        if (li.model.daily_budget.value() > 0) headroom = std::min(headroom, li.model.daily_budget.value() - l.committed());
+        const std::uint32_t ci = li.campaign->index.value;
+        std::int64_t headroom = std::min({room(camp.daily_budget, campaign_today[ci]),
+                                          room(camp.lifetime_budget, campaign_lifetime[ci]),
+                                          room(li.model.daily_budget, l.committed()),
+                                          room(li.model.lifetime_budget, l.committed_lifetime())});
         if (headroom <= 0) continue;
 
         std::int64_t charged_now = 0;
@@ -154,7 +166,12 @@ void ControlLoop::grant_leases() {
 
         // Enough for two ticks at the recent rate, at least a small slice of
         // the budget, never more than a fair share of what is left.
-        const std::int64_t min_slice = std::max<std::int64_t>(camp.daily_budget.value() / 1000, 10'000);
+        const std::int64_t scale = camp.daily_budget.value() > 0 ? camp.daily_budget.value() : 1'000'000'000;
+        // At least a few of this line item's largest bids, so a lease never
+        // blocks a single bid; model-driven strategies without max_cpm assume $20.
+        std::int64_t top_cpm = std::max(li.model.bid.cpm.value(), li.model.bid.max_cpm.value());
+        if (top_cpm == 0) top_cpm = 20'000'000;
+        const std::int64_t min_slice = std::max<std::int64_t>(std::min(headroom, scale) / 1000, 4 * top_cpm / 1000);
         const std::int64_t want = std::max(min_slice, 2 * tick_spend / n_shards);
         for (auto& shard : state_.shards) {
             LineItemShardState& s = shard->line_items[i];
@@ -165,7 +182,8 @@ void ControlLoop::grant_leases() {
             s.granted_micros.store(s.granted_micros.load(std::memory_order_relaxed) + add, std::memory_order_relaxed);
             l.granted_total += add;
             headroom -= add;
-            campaign_committed[li.campaign->index.value] += add;
+            campaign_today[ci] += add;
+            campaign_lifetime[ci] += add;
         }
     }
 }

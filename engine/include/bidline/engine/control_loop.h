@@ -32,6 +32,7 @@ struct LineItemLedger {
     std::int64_t conversion_value = 0;  // micros
     std::int64_t last_charged = 0;      // sum over shards at the last tick
     std::int64_t committed() const { return spend_today + granted_total - resolved_total; }
+    std::int64_t committed_lifetime() const { return spend_total + granted_total - resolved_total; }
 };
 
 class ControlLoop {
