@@ -94,8 +94,7 @@ void BM_ParseAndInflateGzipBidRequest(benchmark::State& state) {
         const auto status = bidline::parse_http_request(wire.data(), wire.size(), limits, request);
         const long n = inflater.inflate(request.body, inflated.data(), inflated.size());
         benchmark::DoNotOptimize(inflated.data());
-        if (status != bidline::HttpParseStatus::complete || !request.body_gzip ||
-            n != static_cast<long>(body.size())) {
+        if (status != bidline::HttpParseStatus::complete || !request.body_gzip || n != static_cast<long>(body.size())) {
             state.SkipWithError("wrong parse or inflate result");
             break;
         }

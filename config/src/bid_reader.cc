@@ -60,12 +60,12 @@ BidSettings read_bid(const TomlTable& t) {
             if (b.target_roas == 0) missing_parameter(t, "target_roas", b.strategy);
             break;
         case BidStrategy::max_clicks:
-        case BidStrategy::max_conversions: break;
+        case BidStrategy::max_conversions:
+            break;
     }
     if (b.max_cpm > Micros{} && b.cpm > Micros{} && b.max_cpm < b.cpm) {
         const std::string key = t.find("max_cpm") != nullptr ? "max_cpm" : "max_cpm_micros";
-        t.fail_at(*t.find(key), key,
-                  "max_cpm " + format_money(b.max_cpm) + " is below cpm " + format_money(b.cpm));
+        t.fail_at(*t.find(key), key, "max_cpm " + format_money(b.max_cpm) + " is below cpm " + format_money(b.cpm));
     }
     return b;
 }

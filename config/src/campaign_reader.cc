@@ -13,7 +13,8 @@ namespace {
 
 const Advertiser& find_advertiser(const TomlTable& t, const std::vector<Advertiser>& advertisers) {
     const std::string id = read_id(t, "advertiser");
-    const auto it = std::find_if(advertisers.begin(), advertisers.end(), [&](const Advertiser& a) { return a.id.value == id; });
+    const auto it =
+        std::find_if(advertisers.begin(), advertisers.end(), [&](const Advertiser& a) { return a.id.value == id; });
     if (it == advertisers.end()) t.fail_at(t.require("advertiser"), "advertiser", "unknown advertiser \"" + id + "\"");
     return *it;
 }
@@ -38,14 +39,14 @@ Campaign read_campaign(const TomlTable& t, const std::vector<Advertiser>& advert
     // Required, even if 0 (= no campaign daily cap): a forgotten budget line
     // must not silently mean "spend without limit".
     const auto daily = read_money(t, "daily_budget");
-    if (!daily) t.fail_here("daily_budget", "missing required key (daily_budget or daily_budget_micros; 0 = no daily cap)");
+    if (!daily)
+        t.fail_here("daily_budget", "missing required key (daily_budget or daily_budget_micros; 0 = no daily cap)");
     c.daily_budget = *daily;
     c.lifetime_budget = read_money(t, "lifetime_budget").value_or(Micros{});
     c.start = read_date(t, "start");
     c.end = read_date(t, "end");
     if (c.end < c.start) {
-        t.fail_at(t.require("end"), "end",
-                  "end " + format_date(c.end) + " is before start " + format_date(c.start));
+        t.fail_at(t.require("end"), "end", "end " + format_date(c.end) + " is before start " + format_date(c.start));
     }
     c.pacing = read_pacing(t);
     c.timezone = read_time_zone(t, "timezone").value_or(advertiser.timezone);
@@ -57,9 +58,9 @@ Campaign read_campaign(const TomlTable& t, const std::vector<Advertiser>& advert
 std::vector<Campaign> read_campaigns(const TomlTable& root, const std::vector<Advertiser>& advertisers) {
     std::vector<Campaign> out;
     IdRegistry ids;
-    const auto tables = root.table_array("campaign", {"id", "advertiser", "name", "daily_budget", "daily_budget_micros",
-                                                      "lifetime_budget", "lifetime_budget_micros", "start", "end",
-                                                      "pacing", "timezone"});
+    const auto tables = root.table_array(
+        "campaign", {"id", "advertiser", "name", "daily_budget", "daily_budget_micros", "lifetime_budget",
+                     "lifetime_budget_micros", "start", "end", "pacing", "timezone"});
     for (const TomlTable& t : tables) {
         ids.add(t, "id", read_id(t, "id"));
         out.push_back(read_campaign(t, advertisers));

@@ -14,7 +14,8 @@ MediaType read_format(const TomlTable& t) {
     const std::string name = t.required_string("format");
     const auto format = parse_media_type(name);
     if (!format) {
-        t.fail_at(t.require("format"), "format", "unknown format \"" + name + "\" (expected banner, video, native or audio)");
+        t.fail_at(t.require("format"), "format",
+                  "unknown format \"" + name + "\" (expected banner, video, native or audio)");
     }
     return *format;
 }
@@ -29,10 +30,14 @@ std::uint16_t read_dimension(const TomlTable& t, std::string_view key, MediaType
 
 std::string_view default_mime(MediaType format) {
     switch (format) {
-        case MediaType::banner: return "text/html";
-        case MediaType::video: return "video/mp4";
-        case MediaType::native: return "application/json";
-        case MediaType::audio: return "audio/mpeg";
+        case MediaType::banner:
+            return "text/html";
+        case MediaType::video:
+            return "video/mp4";
+        case MediaType::native:
+            return "application/json";
+        case MediaType::audio:
+            return "audio/mpeg";
     }
     return "text/html";
 }

@@ -11,7 +11,8 @@ namespace bidline {
 
 namespace {
 
-constexpr std::string_view kDemoToml = R"toml(# bidline demo configuration (embedded; see config/README.md for every key)
+constexpr std::string_view kDemoToml =
+    R"toml(# bidline demo configuration (embedded; see config/README.md for every key)
 
 [engine]
 listen = "127.0.0.1:8080"

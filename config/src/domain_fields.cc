@@ -2,7 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
-#include <limits>
+#include <cstdint>
 
 #include "text_formats.h"
 
@@ -13,6 +13,7 @@ namespace {
 // Beyond this many units the micros no longer fit in an int64 (and doubles
 // stopped being exact long before); no real budget comes near it.
 constexpr double kMaxMoneyUnits = 9e12;
+constexpr std::int64_t kMaxMoneyMicros = 9'000'000'000'000'000'000;
 
 }  // namespace
 
@@ -24,7 +25,7 @@ std::optional<Micros> read_money(const TomlTable& table, std::string_view key) {
         table.fail_at(*micros_value, micros_key, "set either " + std::string(key) + " or " + micros_key + ", not both");
     }
     if (micros_value != nullptr) {
-        return Micros(table.element_integer(*micros_value, micros_key, 0, std::numeric_limits<std::int64_t>::max()));
+        return Micros(table.element_integer(*micros_value, micros_key, 0, kMaxMoneyMicros));
     }
     const std::optional<double> units = table.number(key);
     if (!units) return std::nullopt;

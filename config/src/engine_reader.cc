@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::int64_t kMaxShards = 256;
 constexpr std::int64_t kMaxU32 = std::numeric_limits<std::uint32_t>::max();
-constexpr std::int64_t kMaxTimeoutMs = 24 * 3600 * 1000;
+constexpr std::int64_t kMaxTimeoutMs = std::int64_t{24} * 3600 * 1000;  // a day
 
 void read_limits(const TomlTable& limits, ServerLimits& out) {
     const auto u32 = [&](std::string_view key, std::uint32_t& field) {
@@ -56,8 +56,8 @@ void read_notice_base_url(const TomlTable& engine, EngineSettings& out) {
 
 EngineSettings read_engine(const TomlTable& root) {
     EngineSettings out;
-    const auto engine = root.table("engine", {"listen", "shards", "data_dir", "control_tick_ms", "notice_base_url",
-                                              "limits"});
+    const auto engine =
+        root.table("engine", {"listen", "shards", "data_dir", "control_tick_ms", "notice_base_url", "limits"});
     if (!engine) return out;
     read_listen(*engine, out);
     if (auto shards = engine->integer("shards", 0, kMaxShards)) out.shards = static_cast<std::uint32_t>(*shards);

@@ -32,7 +32,8 @@ LineItemTables open_tables(const TomlTable& t) {
 
 const Campaign& find_campaign(const TomlTable& t, const std::vector<Campaign>& campaigns) {
     const std::string id = read_id(t, "campaign");
-    const auto it = std::find_if(campaigns.begin(), campaigns.end(), [&](const Campaign& c) { return c.id.value == id; });
+    const auto it =
+        std::find_if(campaigns.begin(), campaigns.end(), [&](const Campaign& c) { return c.id.value == id; });
     if (it == campaigns.end()) t.fail_at(t.require("campaign"), "campaign", "unknown campaign \"" + id + "\"");
     return *it;
 }
@@ -52,9 +53,9 @@ void check_budget_for_strategy(const TomlTable& bid, const LineItem& li, const C
         campaign.lifetime_budget > none) {
         return;
     }
-    bid.fail_at(bid.require("strategy"), "strategy",
-                std::string(to_string(li.bid.strategy)) +
-                    " needs a daily or lifetime budget on the line item or its campaign");
+    bid.fail_at(
+        bid.require("strategy"), "strategy",
+        std::string(to_string(li.bid.strategy)) + " needs a daily or lifetime budget on the line item or its campaign");
 }
 
 bool serves_targeted_media(const LineItem& li) {
@@ -91,8 +92,8 @@ LineItem read_line_item(const TomlTable& t, const std::vector<Advertiser>& adver
         li.creatives.push_back(read_creative(creative, advertiser));
     }
     if (!serves_targeted_media(li)) {
-        t.fail_here("creative", "no creative has a format among the targeted media (" +
-                                    media_names(li.targeting.media) + ")");
+        t.fail_here("creative",
+                    "no creative has a format among the targeted media (" + media_names(li.targeting.media) + ")");
     }
     return li;
 }
@@ -104,9 +105,9 @@ std::vector<LineItem> read_line_items(const TomlTable& root, const std::vector<A
     std::vector<LineItem> out;
     IdRegistry line_item_ids;
     IdRegistry creative_ids;  // unique across line items: events name a creative alone
-    const auto tables = root.table_array("line_item", {"id", "campaign", "name", "daily_budget", "daily_budget_micros",
-                                                       "lifetime_budget", "lifetime_budget_micros", "bid", "targeting",
-                                                       "creative"});
+    const auto tables =
+        root.table_array("line_item", {"id", "campaign", "name", "daily_budget", "daily_budget_micros",
+                                       "lifetime_budget", "lifetime_budget_micros", "bid", "targeting", "creative"});
     for (const TomlTable& t : tables) {
         line_item_ids.add(t, "id", read_id(t, "id"));
         out.push_back(read_line_item(t, advertisers, campaigns, creative_ids));

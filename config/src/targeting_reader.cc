@@ -16,7 +16,8 @@ std::vector<MediaType> read_media(const TomlTable& t) {
     for (const toml::value* element : t.list("media")) {
         const std::string name = t.element_string(*element, "media");
         const auto media = parse_media_type(name);
-        if (!media) t.fail_at(*element, "media", "unknown media \"" + name + "\" (expected banner, video, native or audio)");
+        if (!media)
+            t.fail_at(*element, "media", "unknown media \"" + name + "\" (expected banner, video, native or audio)");
         out.push_back(*media);
     }
     return out;

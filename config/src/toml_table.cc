@@ -52,17 +52,28 @@ std::string suggestion(std::string_view unknown, std::initializer_list<std::stri
 
 std::string_view describe_type(const toml::value& v) {
     switch (v.type()) {
-        case toml::value_t::boolean: return "a boolean";
-        case toml::value_t::integer: return "an integer";
-        case toml::value_t::floating: return "a float";
-        case toml::value_t::string: return "a string";
-        case toml::value_t::offset_datetime: return "a date-time with offset";
-        case toml::value_t::local_datetime: return "a local date-time";
-        case toml::value_t::local_date: return "a date";
-        case toml::value_t::local_time: return "a time";
-        case toml::value_t::array: return "an array";
-        case toml::value_t::table: return "a table";
-        case toml::value_t::empty: break;
+        case toml::value_t::boolean:
+            return "a boolean";
+        case toml::value_t::integer:
+            return "an integer";
+        case toml::value_t::floating:
+            return "a float";
+        case toml::value_t::string:
+            return "a string";
+        case toml::value_t::offset_datetime:
+            return "a date-time with offset";
+        case toml::value_t::local_datetime:
+            return "a local date-time";
+        case toml::value_t::local_date:
+            return "a date";
+        case toml::value_t::local_time:
+            return "a time";
+        case toml::value_t::array:
+            return "an array";
+        case toml::value_t::table:
+            return "a table";
+        case toml::value_t::empty:
+            break;
     }
     return "nothing";
 }
@@ -71,8 +82,7 @@ TomlTable::TomlTable(const toml::value& value, std::string path, const std::stri
                      std::initializer_list<std::string_view> keys)
     : value_(&value), path_(std::move(path)), source_(&source), keys_(keys) {
     if (!value.is_table()) {
-        throw ConfigError(source, line_of(value), path_,
-                          "expected a table, got " + std::string(describe_type(value)));
+        throw ConfigError(source, line_of(value), path_, "expected a table, got " + std::string(describe_type(value)));
     }
     reject_unknown_keys(keys);
 }
@@ -175,8 +185,7 @@ std::vector<TomlTable> TomlTable::table_array(std::string_view key,
     const toml::value* v = find(key);
     if (v == nullptr) return {};
     if (!v->is_array()) {
-        fail_at(*v, key, "expected an array of tables ([[" + field(key) + "]]), got " +
-                             std::string(describe_type(*v)));
+        fail_at(*v, key, "expected an array of tables ([[" + field(key) + "]]), got " + std::string(describe_type(*v)));
     }
     std::vector<TomlTable> out;
     for (const auto& element : v->as_array()) out.emplace_back(element, field(key), *source_, keys);
@@ -195,8 +204,9 @@ std::int64_t TomlTable::element_integer(const toml::value& element, std::string_
     }
     const std::int64_t i = element.as_integer();
     if (i < min || i > max) {
-        fail_at(element, key, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
-                                  std::to_string(i));
+        fail_at(
+            element, key,
+            "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + std::to_string(i));
     }
     return i;
 }

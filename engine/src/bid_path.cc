@@ -84,6 +84,13 @@ const Creative* BidPath::pick_creative(const CompiledLineItem& li, const ImpView
         switch (c.format) {
             case MediaType::banner: {
                 if (!imp.banner.present) break;
+                if (c.size.w == 0 && c.size.h == 0) {  // a responsive creative: fits any banner slot
+                    w = imp.banner.w ? imp.banner.w : (imp.banner.formats.empty() ? 0 : imp.banner.formats.items[0].w);
+                    h = imp.banner.h ? imp.banner.h : (imp.banner.formats.empty() ? 0 : imp.banner.formats.items[0].h);
+                    return &c;
+                }
+                // A fixed-size banner of an untargeted size never serves.
+                if (!t.sizes.empty() && std::find(t.sizes.begin(), t.sizes.end(), c.size) == t.sizes.end()) break;
                 auto fits = [&](std::uint16_t fw, std::uint16_t fh) { return fw == c.size.w && fh == c.size.h; };
                 bool ok = fits(imp.banner.w, imp.banner.h);
                 for (const FormatView& f : imp.banner.formats) ok = ok || fits(f.w, f.h);
@@ -104,7 +111,8 @@ const Creative* BidPath::pick_creative(const CompiledLineItem& li, const ImpView
     return nullptr;
 }
 
-bool BidPath::pick_best(const ImpView& imp, Candidate& best, NoBidReason& why) {
+bool BidPath::pick_best(const ImpView& imp, std::span<const Candidate> chosen, const Scores* given, Candidate& best,
+                        NoBidReason& why) {
     const Catalog& cat = *catalog_;
     if (control_->live.word_count() != scratch_.eligible.word_count()) {
         why = NoBidReason::paused;  // a catalog swap is in progress: skip this tick's worth
@@ -137,7 +145,7 @@ bool BidPath::pick_best(const ImpView& imp, Candidate& best, NoBidReason& why) {
                     if (d.id == want) { c.deal_id = d.id; floor = std::max(floor, d.bidfloor); }
         }
         // Features and scores plug in here (models issue); no model yet.
-        const Scores scores{};
+        const Scores scores = given ? *given : Scores{};
         std::optional<Micros> value = bid_value_cpm(li.model.bid, scores);
         if (!value) return;
         Micros price = *value;
@@ -149,7 +157,9 @@ bool BidPath::pick_best(const ImpView& imp, Candidate& best, NoBidReason& why) {
         // Lease gate: one impression costs CPM/1000; the shard may only
         // commit what the control thread granted it.
         LineItemShardState& lease = shard_.line_items[i];
-        const std::int64_t charge = price.value() / 1000;
+        std::int64_t charge = price.value() / 1000;
+        for (const Candidate& earlier : chosen)
+            if (earlier.line_item == i) charge += earlier.price.value() / 1000;
         if (lease.charged_micros.load(std::memory_order_relaxed) + charge >
             lease.granted_micros.load(std::memory_order_relaxed)) {
             why = NoBidReason::budget;
@@ -162,8 +172,9 @@ bool BidPath::pick_best(const ImpView& imp, Candidate& best, NoBidReason& why) {
     return found;
 }
 
-BidAnswer BidPath::handle(std::string_view body, Timestamp received) {
+BidAnswer BidPath::handle(std::string_view body, Timestamp received, const Scores* given, ResponseMode mode) {
     refresh();
+    placed_count_ = 0;
     bump(shard_.counters.requests);
     if (OpenRtbError err = parser_.parse(body, request_)) return bad_request(err);
 
@@ -178,7 +189,10 @@ BidAnswer BidPath::handle(std::string_view body, Timestamp received) {
     NoBidReason why = NoBidReason::no_eligible;
     for (const ImpView& imp : request_.imps) {
         NoBidReason imp_why;
-        if (pick_best(imp, chosen[n], imp_why)) chosen_imp[n++] = &imp; else why = imp_why;
+        if (pick_best(imp, std::span<const Candidate>(chosen.data(), n), given, chosen[n], imp_why))
+            chosen_imp[n++] = &imp;
+        else
+            why = imp_why;
     }
     if (n == 0) return no_bid(why);
     if (request_.tmax_ms > 0 && state_.clock.now() - received > std::chrono::milliseconds(request_.tmax_ms))
@@ -194,6 +208,7 @@ BidAnswer BidPath::handle(std::string_view body, Timestamp received) {
         bump(lease.bids);
         const std::uint64_t key = make_bid_key(shard_.id, ++bid_seq_);
         hex16(key, bid_ids_[k]);
+        placed_[k] = PlacedBid{best.line_item, key, best.price, Micros(charge)};
         if (!shard_.events.try_push(ShardEvent{ShardEventKind::bid, shard_.id, best.line_item, key, charge,
                                                received.time_since_epoch().count()}))
             bump(shard_.counters.events_dropped);
@@ -214,6 +229,12 @@ BidAnswer BidPath::handle(std::string_view body, Timestamp received) {
         b.deal_id = best.deal_id;
     }
 
+    placed_count_ = n;
+    if (mode == ResponseMode::decide_only) {
+        bump(shard_.counters.bid_responses);
+        bump(shard_.counters.bids, n);
+        return {200, {}};
+    }
     hex16(make_bid_key(shard_.id, bid_seq_), response_id_);
     BidResponseHeader header;
     header.request_id = request_.id;

@@ -14,10 +14,14 @@ namespace {
 // OpenRTB 2.6 list 5.2 (creative markup type): 1 banner, 2 video, 3 audio, 4 native.
 std::uint64_t openrtb_mtype(MediaType m) {
     switch (m) {
-        case MediaType::banner: return 1;
-        case MediaType::video: return 2;
-        case MediaType::audio: return 3;
-        case MediaType::native: return 4;
+        case MediaType::banner:
+            return 1;
+        case MediaType::video:
+            return 2;
+        case MediaType::audio:
+            return 3;
+        case MediaType::native:
+            return 4;
     }
     return 1;
 }

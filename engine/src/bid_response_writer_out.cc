@@ -31,12 +31,22 @@ void BoundedJsonOut::escaped(std::string_view s) {
         raw(s.substr(run_start, i - run_start));
         run_start = i + 1;
         switch (c) {
-            case '"': raw("\\\""); break;
-            case '\\': raw("\\\\"); break;
+            case '"':
+                raw("\\\"");
+                break;
+            case '\\':
+                raw("\\\\");
+                break;
             // Short forms for the control characters common in HTML markup.
-            case '\n': raw("\\n"); break;
-            case '\r': raw("\\r"); break;
-            case '\t': raw("\\t"); break;
+            case '\n':
+                raw("\\n");
+                break;
+            case '\r':
+                raw("\\r");
+                break;
+            case '\t':
+                raw("\\t");
+                break;
             default: {
                 const char u[6] = {'\\', 'u', '0', '0', kHexDigits[c >> 4], kHexDigits[c & 0xF]};
                 raw(std::string_view(u, sizeof u));

@@ -72,12 +72,10 @@ void ControlLoop::roll_day(std::int64_t now_us) {
 }
 
 void ControlLoop::drain(std::int64_t now_us) {
+    now_us_ = now_us;
     ShardEvent e;
     for (auto& shard : state_.shards)
         while (shard->events.try_pop(e)) apply(e);
-    // Forget win ids after a day: exchanges do not resend notices that late.
-    if (won_.size() > 100'000)
-        std::erase_if(won_, [&](const auto& kv) { return now_us - kv.second > kUsPerDay; });
 }
 
 void ControlLoop::apply(const ShardEvent& e) {
@@ -90,7 +88,7 @@ void ControlLoop::apply(const ShardEvent& e) {
             break;
         case ShardEventKind::win:
         case ShardEventKind::billing: {
-            if (!won_.emplace(e.bid_key, e.t_us).second) break;  // a repeated notice counts once
+            if (!won_.first_time(e.bid_key, feeds::UtcMicros{std::chrono::microseconds{now_us_}})) break;  // counts once
             ++l.wins;
             l.spend_today += e.micros;
             l.spend_total += e.micros;

@@ -26,7 +26,7 @@ struct OpenRtbParser::Impl {
     std::size_t capacity;
     std::unique_ptr<char[]> buffer;  // padded copy of the request; string_views point into it
     ondemand::parser json;
-    ImpView overflow_imp;            // imps beyond BidRequestView's capacity are validated here
+    ImpView overflow_imp;  // imps beyond BidRequestView's capacity are validated here
 };
 
 OpenRtbParser::OpenRtbParser(std::size_t max_request_bytes) : impl_(std::make_unique<Impl>(max_request_bytes)) {}
@@ -40,7 +40,8 @@ AuctionType auction_type(std::uint32_t at) {
     return at == 1 ? AuctionType::first_price : AuctionType::second_price;
 }
 
-// One top-level field of the BidRequest.
+// Reads the top-level fields of the BidRequest into the view, and keeps what
+// the request-wide rules need once the walk is over.
 class RequestFields {
 public:
     RequestFields(ValueReader& r, BidRequestView& out, ImpView& overflow, LegacyExtValues& legacy)
@@ -151,6 +152,34 @@ OpenRtbError OpenRtbParser::parse(std::string_view json, BidRequestView& out) {
     }
     openrtb::apply_legacy_ext(legacy, out);
     return error;
+}
+
+std::string_view to_string(OpenRtbErrc code) {
+    switch (code) {
+        case OpenRtbErrc::ok:
+            return "ok";
+        case OpenRtbErrc::not_json:
+            return "not_json";
+        case OpenRtbErrc::not_object:
+            return "not_object";
+        case OpenRtbErrc::missing_id:
+            return "missing_id";
+        case OpenRtbErrc::missing_imp:
+            return "missing_imp";
+        case OpenRtbErrc::wrong_type:
+            return "wrong_type";
+        case OpenRtbErrc::imp_missing_id:
+            return "imp_missing_id";
+        case OpenRtbErrc::imp_no_media:
+            return "imp_no_media";
+        case OpenRtbErrc::duplicate_imp_id:
+            return "duplicate_imp_id";
+        case OpenRtbErrc::site_and_app:
+            return "site_and_app";
+        case OpenRtbErrc::too_large:
+            return "too_large";
+    }
+    return "unknown";
 }
 
 }  // namespace bidline

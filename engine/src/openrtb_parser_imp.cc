@@ -124,8 +124,7 @@ bool check_imp(ValueReader& r, const ImpView& imp, const SmallList<ImpView, 8>& 
     if (!imp.banner.present && !imp.video.present && !imp.audio.present && !imp.native.present)
         return r.fail(OpenRtbErrc::imp_no_media, "imp has none of banner, video, audio, native");
     for (const ImpView& other : earlier) {
-        if (other.id == imp.id)
-            return r.fail(OpenRtbErrc::duplicate_imp_id, "imp id is not unique in the request");
+        if (other.id == imp.id) return r.fail(OpenRtbErrc::duplicate_imp_id, "imp id is not unique in the request");
     }
     return true;
 }
@@ -139,7 +138,10 @@ bool read_imps(ValueReader& r, ondemand::value& v, SmallList<ImpView, 8>& imps, 
         ImpView& imp = kept ? imps.items[imps.count] : overflow;
         imp = ImpView{};
         if (!read_imp(r, element, imp) || !check_imp(r, imp, imps)) return false;
-        if (kept) ++imps.count; else ++imps.dropped;
+        if (kept)
+            ++imps.count;
+        else
+            ++imps.dropped;
         return true;
     });
 }

@@ -71,7 +71,7 @@ void apply_legacy_ext(const LegacyExtValues& legacy, BidRequestView& out) {
     if (regs.gpp_sid.empty()) regs.gpp_sid = legacy.gpp_sid;
     if (out.user.consent.empty()) out.user.consent = legacy.consent;
     if (out.user.eids == 0) out.user.eids = legacy.eids;
-    const SchainValues& schain = legacy.schain_26.present          ? legacy.schain_26
+    const SchainValues& schain = legacy.schain_26.present           ? legacy.schain_26
                                  : legacy.source_ext_schain.present ? legacy.source_ext_schain
                                                                     : legacy.request_ext_schain;
     out.source.schain_nodes = schain.nodes;

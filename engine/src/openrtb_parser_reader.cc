@@ -52,10 +52,14 @@ bool ValueReader::fail(OpenRtbErrc code, std::string_view message) {
 
 bool ValueReader::fail_json(simdjson::error_code code) {
     switch (code) {
-        case simdjson::INCORRECT_TYPE: return fail(OpenRtbErrc::wrong_type, "wrong JSON type");
-        case simdjson::NUMBER_OUT_OF_RANGE: return fail(OpenRtbErrc::wrong_type, "number out of range");
-        case simdjson::CAPACITY: return fail(OpenRtbErrc::too_large, "request larger than the parser's capacity");
-        default: return fail(OpenRtbErrc::not_json, simdjson::error_message(code));
+        case simdjson::INCORRECT_TYPE:
+            return fail(OpenRtbErrc::wrong_type, "wrong JSON type");
+        case simdjson::NUMBER_OUT_OF_RANGE:
+            return fail(OpenRtbErrc::wrong_type, "number out of range");
+        case simdjson::CAPACITY:
+            return fail(OpenRtbErrc::too_large, "request larger than the parser's capacity");
+        default:
+            return fail(OpenRtbErrc::not_json, simdjson::error_message(code));
     }
 }
 
@@ -77,7 +81,8 @@ bool ValueReader::read_flag(ondemand::value& v, std::optional<bool>& out) {
     json_type t{};
     if (!peek_type(v, t)) return false;
     switch (t) {
-        case json_type::null: return true;
+        case json_type::null:
+            return true;
         case json_type::boolean: {
             bool b = false;
             if (auto e = v.get_bool().get(b)) return fail_json(e);
@@ -91,7 +96,8 @@ bool ValueReader::read_flag(ondemand::value& v, std::optional<bool>& out) {
             out = i != 0;
             return true;
         }
-        default: return fail(OpenRtbErrc::wrong_type, "expected 0 or 1");
+        default:
+            return fail(OpenRtbErrc::wrong_type, "expected 0 or 1");
     }
 }
 
@@ -107,24 +113,3 @@ bool ValueReader::read_integral_double(ondemand::value& v, std::int64_t& out) {
 }
 
 }  // namespace bidline::openrtb
-
-namespace bidline {
-
-std::string_view to_string(OpenRtbErrc code) {
-    switch (code) {
-        case OpenRtbErrc::ok: return "ok";
-        case OpenRtbErrc::not_json: return "not_json";
-        case OpenRtbErrc::not_object: return "not_object";
-        case OpenRtbErrc::missing_id: return "missing_id";
-        case OpenRtbErrc::missing_imp: return "missing_imp";
-        case OpenRtbErrc::wrong_type: return "wrong_type";
-        case OpenRtbErrc::imp_missing_id: return "imp_missing_id";
-        case OpenRtbErrc::imp_no_media: return "imp_no_media";
-        case OpenRtbErrc::duplicate_imp_id: return "duplicate_imp_id";
-        case OpenRtbErrc::site_and_app: return "site_and_app";
-        case OpenRtbErrc::too_large: return "too_large";
-    }
-    return "unknown";
-}
-
-}  // namespace bidline

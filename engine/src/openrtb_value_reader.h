@@ -45,6 +45,7 @@ public:
 
     // Calls on_field(key, value) for each field in document order; On-Demand
     // skips whatever on_field leaves unread. `present` is false for null.
+    // On failure the path is left as it was: the error has already rendered it.
     template <class OnField>
     [[nodiscard]] bool each_field(ondemand::value& v, bool& present, OnField&& on_field) {
         json_type t{};
@@ -102,7 +103,7 @@ public:
         std::int32_t i = 0;
         for (auto result : arr) {
             ondemand::value element;
-            if (auto e = std::move(result).get(element)) return fail_json(e);
+            if (auto e = result.get(element)) return fail_json(e);
             path_.set_index(i++);
             if (!on_element(element)) return false;
         }

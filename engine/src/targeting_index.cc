@@ -106,6 +106,10 @@ void TargetingIndex::build(const std::vector<const LineItem*>& items) {
         for (const Creative& c : li->creatives) {
             if (!t.media.empty() && std::find(t.media.begin(), t.media.end(), c.format) == t.media.end()) continue;
             const bool sized = c.format == MediaType::banner;
+            // A fixed-size banner of an untargeted size never serves, so it makes nothing eligible.
+            if (sized && c.size != Size{} && !t.sizes.empty() &&
+                std::find(t.sizes.begin(), t.sizes.end(), c.size) == t.sizes.end())
+                continue;
             auto [it, _] = creative_fit_.try_emplace(fit_key(c.format, sized ? c.size.w : 0, sized ? c.size.h : 0),
                                                      capacity_);
             it->second.set(i);
@@ -157,6 +161,7 @@ void TargetingIndex::eligible(const BidRequestView& req, const ImpView& imp, con
         any_size = true;
     };
     if (imp.banner.present) {
+        tmp.or_with(fit(MediaType::banner, 0, 0));  // responsive banner creatives fit any slot
         add_size(imp.banner.w, imp.banner.h);
         for (const FormatView& f : imp.banner.formats) add_size(f.w, f.h);
     }

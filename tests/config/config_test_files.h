@@ -27,7 +27,12 @@ inline std::filesystem::path write_temp_file(std::string_view text) {
     return path;
 }
 
-inline Config load_text(std::string_view text) { return load_config_file(write_temp_file(text)); }
+inline Config load_text(std::string_view text) {
+    const auto path = write_temp_file(text);
+    Config config = load_config_file(path);
+    std::filesystem::remove(path);
+    return config;
+}
 
 // The error loading `text` raises; a test failure (and an empty error) if it loads.
 inline ConfigError load_error(std::string_view text) {
@@ -36,6 +41,7 @@ inline ConfigError load_error(std::string_view text) {
         load_config_file(path);
     } catch (const ConfigError& e) {
         EXPECT_EQ(e.file(), path.string());
+        std::filesystem::remove(path);
         return e;
     }
     ADD_FAILURE() << "expected a ConfigError, but the configuration loaded:\n" << text;

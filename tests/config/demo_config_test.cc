@@ -85,9 +85,15 @@ TEST(DemoConfig, MarkupLooksLikeItsFormat) {
     for (const LineItem& li : load_demo_config().campaigns.line_items) {
         for (const Creative& cr : li.creatives) {
             switch (cr.format) {
-                case MediaType::banner: EXPECT_TRUE(cr.markup.starts_with("<a href=\"https://")) << cr.id.value; break;
-                case MediaType::video: EXPECT_TRUE(cr.markup.starts_with("<VAST version=\"4.0\"")) << cr.id.value; break;
-                case MediaType::audio: EXPECT_NE(cr.markup.find("type=\"audio/mpeg\""), std::string::npos); break;
+                case MediaType::banner:
+                    EXPECT_TRUE(cr.markup.starts_with("<a href=\"https://")) << cr.id.value;
+                    break;
+                case MediaType::video:
+                    EXPECT_TRUE(cr.markup.starts_with("<VAST version=\"4.0\"")) << cr.id.value;
+                    break;
+                case MediaType::audio:
+                    EXPECT_NE(cr.markup.find("type=\"audio/mpeg\""), std::string::npos);
+                    break;
                 case MediaType::native: {
                     simdjson::dom::parser parser;
                     EXPECT_EQ(parser.parse(cr.markup).error(), simdjson::SUCCESS) << cr.id.value;
@@ -108,8 +114,8 @@ bool bids_on_site_banner(const LineItem& li, Size size, double floor_cpm, const 
     const bool sized = t.sizes.empty() || contains(t.sizes, size);
     const bool untargeted = t.countries.empty() && t.regions.empty() && t.device_types.empty() && t.os.empty() &&
                             t.deals.empty() && t.bundles_allow.empty();
-    const bool domain_ok = (t.domains_allow.empty() || contains(t.domains_allow, domain)) &&
-                           !contains(t.domains_block, domain);
+    const bool domain_ok =
+        (t.domains_allow.empty() || contains(t.domains_allow, domain)) && !contains(t.domains_block, domain);
     const bool has_creative = std::any_of(li.creatives.begin(), li.creatives.end(), [&](const Creative& c) {
         return c.format == MediaType::banner && c.size == size;
     });

@@ -7,7 +7,6 @@
 namespace bidline {
 namespace {
 
-using config_test::line_of;
 using config_test::load_error;
 
 TEST(EngineValidation, TypoedKeyReportsItsLineAndASuggestion) {
@@ -45,8 +44,8 @@ TEST(EngineValidation, ListenMustBeHostColonPort) {
         const ConfigError e = load_error(text);
         EXPECT_EQ(e.line(), 3) << bad;
         EXPECT_EQ(e.field(), "engine.listen") << bad;
-        EXPECT_EQ(e.reason(), "expected host:port (e.g. \"127.0.0.1:8080\" or \"[::1]:8080\"), got \"" +
-                                  std::string(bad) + "\"");
+        EXPECT_EQ(e.reason(),
+                  "expected host:port (e.g. \"127.0.0.1:8080\" or \"[::1]:8080\"), got \"" + std::string(bad) + "\"");
     }
 }
 

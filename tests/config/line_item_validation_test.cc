@@ -72,8 +72,9 @@ struct StrategyCase {
 // Each manual or target strategy needs its own number: pointing at the
 // bid table when it is missing, at the value when it is 0.
 TEST(LineItemValidation, StrategyNeedsItsParameter) {
-    for (const StrategyCase c : {StrategyCase{"manual_cpm", "cpm"}, StrategyCase{"manual_cpc", "cpc"},
-                                 StrategyCase{"target_cpa", "target_cpa"}, StrategyCase{"target_roas", "target_roas"}}) {
+    for (const StrategyCase c :
+         {StrategyCase{"manual_cpm", "cpm"}, StrategyCase{"manual_cpc", "cpc"},
+          StrategyCase{"target_cpa", "target_cpa"}, StrategyCase{"target_roas", "target_roas"}}) {
         const std::string reason = std::string(c.strategy) + " needs " + std::string(c.key) + " > 0";
         const std::string missing = with_line_item("strategy = \"" + std::string(c.strategy) + "\"\nmax_cpm = 5");
         ConfigError e = load_error(missing);
@@ -88,7 +89,8 @@ TEST(LineItemValidation, StrategyNeedsItsParameter) {
         EXPECT_EQ(e.field(), "line_item.bid." + std::string(c.key));
         EXPECT_EQ(e.reason(), reason);
 
-        const std::string ok = with_line_item("strategy = \"" + std::string(c.strategy) + "\"\n" + std::string(c.key) + " = 1.5");
+        const std::string ok =
+            with_line_item("strategy = \"" + std::string(c.strategy) + "\"\n" + std::string(c.key) + " = 1.5");
         EXPECT_NO_THROW(load_text(ok)) << c.strategy;
     }
 }
@@ -98,9 +100,9 @@ TEST(LineItemValidation, MicrosFormOfAStrategyParameterCounts) {
     const ConfigError e = load_error(text);
     EXPECT_EQ(e.line(), line_of(text, "cpm_micros"));
     EXPECT_EQ(e.field(), "line_item.bid.cpm_micros");
-    EXPECT_EQ(load_text(with_line_item("strategy = \"manual_cpm\"\ncpm_micros = 2500000"))
-                  .campaigns.line_items[0].bid.cpm,
-              Micros(2'500'000));
+    EXPECT_EQ(
+        load_text(with_line_item("strategy = \"manual_cpm\"\ncpm_micros = 2500000")).campaigns.line_items[0].bid.cpm,
+        Micros(2'500'000));
 }
 
 // kAdvertiserAndCampaign with a zero campaign budget and a max_clicks line item.
@@ -211,7 +213,8 @@ TEST(LineItemValidation, BidTableIsRequired) {
 
 TEST(LineItemValidation, AtLeastOneCreative) {
     const std::string text = std::string(kAdvertiserAndCampaign) +
-                             "\n[[line_item]]\nid = \"li-a\"\ncampaign = \"cmp-a\"\n[line_item.bid]\n" + std::string(kCpm);
+                             "\n[[line_item]]\nid = \"li-a\"\ncampaign = \"cmp-a\"\n[line_item.bid]\n" +
+                             std::string(kCpm);
     const ConfigError e = load_error(text);
     EXPECT_EQ(e.line(), line_of(text, "[[line_item]]"));
     EXPECT_EQ(e.field(), "line_item.creative");
@@ -260,16 +263,17 @@ TEST(LineItemValidation, CreativeFormatAndMarkupAreRequired) {
 }
 
 TEST(LineItemValidation, DuplicateLineItemId) {
+    // The same line item twice, with a fresh creative id so that only the line item id clashes.
     std::string text = with_line_item(kCpm);
-    const std::string second = text.substr(text.find("\n[[line_item]]"));
-    std::string again = second;
+    std::string again = text.substr(text.find("\n[[line_item]]"));
     again.replace(again.find("cr-a"), 4, "cr-b");
+    const int first_line = line_of(text, "id = \"li-a\"");
+    const int lines_before = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
     text += again;
     const ConfigError e = load_error(text);
+    EXPECT_EQ(e.line(), lines_before + line_of(again, "id = \"li-a\""));
     EXPECT_EQ(e.field(), "line_item.id");
-    const int first_line = line_of(text, "id = \"li-a\"");
     EXPECT_EQ(e.reason(), "duplicate id \"li-a\" (first defined on line " + std::to_string(first_line) + ")");
-    EXPECT_GT(e.line(), first_line);
 }
 
 TEST(LineItemValidation, CreativeIdsAreUniqueAcrossLineItems) {

@@ -174,7 +174,7 @@ TEST(LoadConfig, FullExampleReadsEveryValue) {
     EXPECT_EQ(vast.id.value, "cr-video");
     EXPECT_EQ(vast.format, MediaType::video);
     EXPECT_EQ(vast.size, (Size{640, 480}));
-    EXPECT_EQ(vast.mime, "video/mp4");  // the default for video
+    EXPECT_EQ(vast.mime, "video/mp4");     // the default for video
     EXPECT_EQ(vast.adomain, adv.domains);  // the default: the advertiser's domains
     EXPECT_EQ(vast.markup, "<VAST version=\"4.0\"></VAST>");
     const Creative& mrec = video.creatives[1];
@@ -198,7 +198,8 @@ TEST(LoadConfig, FullExampleReadsEveryValue) {
 TEST(LoadConfig, FileAndTextLoadTheSame) {
     const Config from_file = load_text(kFullExample);
     const Config from_text = load_config_text(kFullExample, "inline.toml");
-    EXPECT_EQ(from_file.campaigns.line_items[0].creatives[1].markup, from_text.campaigns.line_items[0].creatives[1].markup);
+    EXPECT_EQ(from_file.campaigns.line_items[0].creatives[1].markup,
+              from_text.campaigns.line_items[0].creatives[1].markup);
     EXPECT_EQ(from_file.campaigns.campaigns[0].daily_budget, from_text.campaigns.campaigns[0].daily_budget);
 }
 

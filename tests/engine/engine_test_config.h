@@ -41,7 +41,7 @@ struct LineItemSpec {
     std::string targeting;  // TOML lines of [line_item.targeting]
     std::vector<CreativeSpec> creatives{banner(300, 250)};
     std::string campaign = "cmp";
-    std::string extra;  // TOML lines of [[line_item]] itself (daily_budget, ...)
+    std::string extra;      // TOML lines of [[line_item]] itself (daily_budget, ...)
     std::string bid_extra;  // more TOML lines of [line_item.bid]
 };
 
@@ -52,7 +52,8 @@ inline std::string line_item_toml(const LineItemSpec& li) {
     t += "[line_item.targeting]\n" + li.targeting + "\n";
     for (std::size_t k = 0; k < li.creatives.size(); ++k) {
         const CreativeSpec& c = li.creatives[k];
-        t += "[[line_item.creative]]\nid = \"cr-" + li.id + "-" + std::to_string(k) + "\"\nformat = \"" + c.format + "\"\n";
+        t += "[[line_item.creative]]\nid = \"cr-" + li.id + "-" + std::to_string(k) + "\"\nformat = \"" + c.format +
+             "\"\n";
         if (c.w != 0) t += "w = " + std::to_string(c.w) + "\nh = " + std::to_string(c.h) + "\n";
         t += "markup = '<ad " + li.id + ">'\n" + c.extra + "\n";
     }
@@ -74,8 +75,9 @@ inline std::string campaign_toml(const CampaignSpec& c) {
 // One shard, one advertiser (UTC), the given campaigns and line items.
 inline Config make_config(const std::vector<LineItemSpec>& line_items,
                           const std::vector<CampaignSpec>& campaigns = {CampaignSpec{}}) {
-    std::string t = "[engine]\nshards = 1\nlisten = \"127.0.0.1:8080\"\n\n"
-                    "[[advertiser]]\nid = \"adv\"\ntimezone = \"UTC\"\ndomains = [\"adv.example\"]\n\n";
+    std::string t =
+        "[engine]\nshards = 1\nlisten = \"127.0.0.1:8080\"\n\n"
+        "[[advertiser]]\nid = \"adv\"\ntimezone = \"UTC\"\ndomains = [\"adv.example\"]\n\n";
     for (const auto& c : campaigns) t += campaign_toml(c);
     for (const auto& li : line_items) t += line_item_toml(li);
     return load_config_text(t, "<test>");

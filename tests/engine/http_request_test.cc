@@ -154,8 +154,7 @@ TEST(HttpRequest, AcceptsBareLfLineEndings) {
 
 TEST(HttpRequest, AcceptsAbsoluteFormAndAsteriskTargets) {
     HttpRequest r;
-    ASSERT_EQ(parse("GET http://bidder:8080/v1/stats?a=b HTTP/1.1\r\nHost: b\r\n\r\n", r),
-              HttpParseStatus::complete);
+    ASSERT_EQ(parse("GET http://bidder:8080/v1/stats?a=b HTTP/1.1\r\nHost: b\r\n\r\n", r), HttpParseStatus::complete);
     EXPECT_EQ(r.path, "/v1/stats");
     EXPECT_EQ(r.query, "a=b");
     ASSERT_EQ(parse("GET https://bidder HTTP/1.1\r\nHost: b\r\n\r\n", r), HttpParseStatus::complete);
@@ -169,11 +168,9 @@ TEST(HttpRequest, RecognisesMethods) {
         std::string_view text;
         HttpMethod method;
     };
-    const Case cases[] = {{"GET", HttpMethod::get},         {"POST", HttpMethod::post},
-                          {"PUT", HttpMethod::put},         {"PATCH", HttpMethod::patch},
-                          {"DELETE", HttpMethod::del},      {"HEAD", HttpMethod::head},
-                          {"OPTIONS", HttpMethod::options}, {"PURGE", HttpMethod::other},
-                          {"get", HttpMethod::other}};
+    const Case cases[] = {{"GET", HttpMethod::get},         {"POST", HttpMethod::post},   {"PUT", HttpMethod::put},
+                          {"PATCH", HttpMethod::patch},     {"DELETE", HttpMethod::del},  {"HEAD", HttpMethod::head},
+                          {"OPTIONS", HttpMethod::options}, {"PURGE", HttpMethod::other}, {"get", HttpMethod::other}};
     for (const Case& c : cases) {
         HttpRequest r;
         const std::string text = std::string(c.text) + " / HTTP/1.1\r\nHost: b\r\n\r\n";
@@ -274,8 +271,7 @@ TEST(HttpRequest, ReportsContentEncoding) {
     EXPECT_TRUE(r.body_gzip);
     EXPECT_FALSE(r.unsupported_encoding);
 
-    ASSERT_EQ(parse("POST / HTTP/1.1\r\nHost: b\r\nContent-Encoding: identity\r\n\r\n", r),
-              HttpParseStatus::complete);
+    ASSERT_EQ(parse("POST / HTTP/1.1\r\nHost: b\r\nContent-Encoding: identity\r\n\r\n", r), HttpParseStatus::complete);
     EXPECT_FALSE(r.body_gzip);
     EXPECT_FALSE(r.unsupported_encoding);
 
@@ -386,15 +382,14 @@ std::vector<ErrorCase> error_cases() {
          "POST / HTTP/1.1\r\nHost: b\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nbad trailer\r\n\r\n", 400},
         // Content-Length above the limit: 413 from the header alone, no body sent.
         {"content_length_too_large", "POST / HTTP/1.1\r\nHost: b\r\nContent-Length: 65537\r\n\r\n", 413},
-        {"content_length_huge",
-         "POST / HTTP/1.1\r\nHost: b\r\nContent-Length: 99999999999999999999999999\r\n\r\n", 413},
+        {"content_length_huge", "POST / HTTP/1.1\r\nHost: b\r\nContent-Length: 99999999999999999999999999\r\n\r\n",
+         413},
         // One chunk announced above the limit: 413 before its data arrives.
         {"chunk_too_large", "POST / HTTP/1.1\r\nHost: b\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n", 413, small},
         {"chunk_size_overflow",
          "POST / HTTP/1.1\r\nHost: b\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffffff\r\n", 413},
         {"chunks_add_up_too_large",
-         "POST / HTTP/1.1\r\nHost: b\r\nTransfer-Encoding: chunked\r\n\r\n32\r\n" + std::string(50, 'a') +
-             "\r\n33\r\n",
+         "POST / HTTP/1.1\r\nHost: b\r\nTransfer-Encoding: chunked\r\n\r\n32\r\n" + std::string(50, 'a') + "\r\n33\r\n",
          413, small},
         // Framing can't grow without bound either: max_body + max_header on the wire.
         {"chunk_extension_flood",
@@ -403,8 +398,8 @@ std::vector<ErrorCase> error_cases() {
         // No blank line within max_header_bytes: 431 without waiting for more.
         {"header_section_too_large", "GET / HTTP/1.1\r\nHost: b\r\nX-Pad: " + std::string(300, 'p'), 431, small},
         {"request_line_too_long", "GET /" + std::string(300, 'a'), 431, small},
-        {"blank_line_past_the_limit", "GET / HTTP/1.1\r\nHost: b\r\nX-Pad: " + std::string(222, 'p') + "\r\n\r\n",
-         431, small},
+        {"blank_line_past_the_limit", "GET / HTTP/1.1\r\nHost: b\r\nX-Pad: " + std::string(222, 'p') + "\r\n\r\n", 431,
+         small},
     };
 }
 
@@ -425,10 +420,11 @@ INSTANTIATE_TEST_SUITE_P(Statuses, HttpRequestError, testing::ValuesIn(error_cas
 // ------------------------------------------------------------------- gzip
 
 TEST(GzipInflater, RoundTripsABody) {
-    const std::string body = R"({"id":"req-1","imp":[{"id":"1","banner":{"w":300,"h":250}}],"site":{"domain":"x.com"}})";
+    const std::string body =
+        R"({"id":"req-1","imp":[{"id":"1","banner":{"w":300,"h":250}}],"site":{"domain":"x.com"}})";
     const std::string gz = gzip(body);
     GzipInflater inflater;
-    std::vector<char> out(64 * 1024);
+    std::vector<char> out(std::size_t{64} * 1024);
     const long n = inflater.inflate(gz, out.data(), out.size());
     ASSERT_EQ(n, static_cast<long>(body.size()));
     EXPECT_EQ(std::string_view(out.data(), static_cast<std::size_t>(n)), body);
@@ -483,7 +479,7 @@ TEST(GzipInflater, StopsABombAtTheCap) {
     for (int i = 0; i < 100; ++i) bomb += member;
 
     GzipInflater inflater;
-    std::vector<char> out(64 * 1024);
+    std::vector<char> out(std::size_t{64} * 1024);
     const auto start = std::chrono::steady_clock::now();
     EXPECT_EQ(inflater.inflate(bomb, out.data(), out.size()), -2);
     const auto elapsed = std::chrono::steady_clock::now() - start;

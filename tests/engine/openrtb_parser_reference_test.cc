@@ -75,7 +75,8 @@ void expect_agrees_with_reference(const std::string& json, const BidRequestView&
         EXPECT_EQ(imp.banner.present, ref.is_object(imp_pointer(i, "/banner")));
         EXPECT_EQ(imp.banner.w, ref.number(imp_pointer(i, "/banner/w")));
         EXPECT_EQ(imp.banner.h, ref.number(imp_pointer(i, "/banner/h")));
-        EXPECT_EQ(imp.banner.formats.size() + imp.banner.formats.dropped, ref.array_size(imp_pointer(i, "/banner/format")));
+        EXPECT_EQ(imp.banner.formats.size() + imp.banner.formats.dropped,
+                  ref.array_size(imp_pointer(i, "/banner/format")));
         if (!imp.banner.formats.empty()) {
             EXPECT_EQ(imp.banner.formats.items[0].w, ref.number(imp_pointer(i, "/banner/format/0/w")));
             EXPECT_EQ(imp.banner.formats.items[0].h, ref.number(imp_pointer(i, "/banner/format/0/h")));

@@ -70,6 +70,23 @@ TEST_F(OpenRtbParserTest, EveryTruncationOfAValidRequestIsRejectedAsNotJson) {
     EXPECT_EQ(parse(json).code(), "ok");
 }
 
+// Any single-byte corruption gives an answer (a request or a coded error with
+// a message), never a crash or a read outside the buffers (run under ASan).
+TEST_F(OpenRtbParserTest, CorruptedRequestsGiveACodedAnswer) {
+    const std::string original = test::read_file(test::simple_banner_request_file());
+    for (std::size_t i = 0; i < original.size(); ++i) {
+        for (char replacement : {'"', '{', '}', '[', ']', ':', ',', '\\', '0', 'x', '\0', '\x80'}) {
+            std::string json = original;
+            json[i] = replacement;
+            const OpenRtbError error = parser_.parse(json, request_);
+            if (error) {
+                ASSERT_FALSE(error.message.empty()) << i << " " << replacement;
+                ASSERT_NE(to_string(error.code), "unknown");
+            }
+        }
+    }
+}
+
 TEST_F(OpenRtbParserTest, TrailingContentIsRejected) {
     std::string json(kMinimal);
     EXPECT_EQ(parse(json + " \n").code(), "ok");
@@ -271,9 +288,7 @@ TEST_F(OpenRtbParserTest, Ext25LocationsFillAbsent26Fields) {
     EXPECT_TRUE(r.source.schain_complete);
 }
 
-TEST_F(OpenRtbParserTest, GdprAbsentEverywhereStaysUnknown) {
-    EXPECT_FALSE(parse_ok(kMinimal).regs.gdpr.has_value());
-}
+TEST_F(OpenRtbParserTest, GdprAbsentEverywhereStaysUnknown) { EXPECT_FALSE(parse_ok(kMinimal).regs.gdpr.has_value()); }
 
 TEST_F(OpenRtbParserTest, ExtThatIsNotAnObjectIsIgnored) {
     const BidRequestView& r = parse_ok(R"({"id":"r1","imp":[{"id":"1","banner":{}}],
@@ -355,7 +370,8 @@ TEST_F(OpenRtbParserTest, ParsingAgainReplacesEverythingFromThePreviousRequest) 
 TEST_F(OpenRtbParserTest, RequestsLargerThanTheCapacityAreRejected) {
     OpenRtbParser small(64);
     BidRequestView r;
-    const std::string json = R"({"id":"r1","imp":[{"id":"1","banner":{}}],"site":{"domain":"a-long-domain.example.com"}})";
+    const std::string json =
+        R"({"id":"r1","imp":[{"id":"1","banner":{}}],"site":{"domain":"a-long-domain.example.com"}})";
     ASSERT_GT(json.size(), 64u);
     EXPECT_EQ(small.parse(json, r).code, OpenRtbErrc::too_large);
     EXPECT_FALSE(small.parse(kMinimal, r));  // still usable afterwards

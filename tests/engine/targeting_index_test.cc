@@ -41,7 +41,8 @@ protected:
         scratch.resize(catalog_->line_item_capacity());
         catalog_->targeting().eligible(request_, request_.imps.items[imp], live_, scratch);
         Ids out;
-        scratch.eligible.for_each([&](std::uint32_t i) { out.insert(catalog_->line_item(LineItemIndex{i}).model.id.value); });
+        scratch.eligible.for_each(
+            [&](std::uint32_t i) { out.insert(catalog_->line_item(LineItemIndex{i}).model.id.value); });
         return out;
     }
 
@@ -76,9 +77,8 @@ TEST_F(TargetingIndexTest, BannerFormatListOffersEverySizeInIt) {
               Ids{"leader"});
     EXPECT_EQ(eligible(request_json(R"({"id":"1","banner":{"format":[{"w":320,"h":50}]}})", site)), Ids{});
     // w/h and format together: either size will do.
-    EXPECT_EQ(
-        eligible(request_json(R"({"id":"1","banner":{"w":320,"h":50,"format":[{"w":300,"h":250}]}})", site)),
-        Ids{"mrec"});
+    EXPECT_EQ(eligible(request_json(R"({"id":"1","banner":{"w":320,"h":50,"format":[{"w":300,"h":250}]}})", site)),
+              Ids{"mrec"});
 }
 
 TEST_F(TargetingIndexTest, ImpMediaTypeNeedsACreativeOfThatFormat) {
@@ -107,10 +107,20 @@ TEST_F(TargetingIndexTest, SizesTargetingNarrowsTheImpSizes) {
     use({{.id = "any-size", .creatives = {banner(300, 250), banner(728, 90)}},
          {.id = "leader-only", .targeting = "sizes = [\"728x90\"]", .creatives = {banner(300, 250), banner(728, 90)}}});
     const std::string_view site = test::kSite;
-    EXPECT_EQ(eligible(request_json(R"({"id":"1","banner":{"w":728,"h":90}})", site)), (Ids{"any-size", "leader-only"}));
+    EXPECT_EQ(eligible(request_json(R"({"id":"1","banner":{"w":728,"h":90}})", site)),
+              (Ids{"any-size", "leader-only"}));
     EXPECT_EQ(eligible(request_json(R"({"id":"1","banner":{"w":300,"h":250}})", site)), Ids{"any-size"});
     EXPECT_EQ(eligible(request_json(R"({"id":"1","banner":{"format":[{"w":300,"h":250},{"w":728,"h":90}]}})", site)),
               (Ids{"any-size", "leader-only"}));
+}
+
+TEST_F(TargetingIndexTest, SizesTargetingNeedsACreativeOfATargetedSize) {
+    // Targets 728x90 but has no creative of that size: its 300x250 creative
+    // must not make it eligible for a 300x250 + 728x90 imp.
+    use({{.id = "mistargeted", .targeting = "sizes = [\"728x90\"]", .creatives = {banner(300, 250)}}, {.id = "mrec"}});
+    EXPECT_EQ(
+        eligible(request_json(R"({"id":"1","banner":{"format":[{"w":300,"h":250},{"w":728,"h":90}]}})", test::kSite)),
+        Ids{"mrec"});
 }
 
 TEST_F(TargetingIndexTest, CountryIsCaseInsensitiveAndMissingCountryMatchesOnlyUntargeted) {
@@ -202,8 +212,8 @@ TEST_F(TargetingIndexTest, AppBundleAllowAndBlockLists) {
 TEST_F(TargetingIndexTest, DealLineItemsOnlyBidOnImpsOfferingTheirDeal) {
     use({{.id = "pmp", .targeting = "deals = [\"deal-1\"]"}, {.id = "open"}});
     auto imp_with_pmp = [&](std::string_view pmp) {
-        return eligible(request_json(R"({"id":"1","banner":{"w":300,"h":250},"pmp":)" + std::string(pmp) + "}",
-                                     test::kSite));
+        return eligible(
+            request_json(R"({"id":"1","banner":{"w":300,"h":250},"pmp":)" + std::string(pmp) + "}", test::kSite));
     };
     EXPECT_EQ(eligible_banner({}), Ids{"open"});
     EXPECT_EQ(imp_with_pmp(R"({"private_auction":0,"deals":[{"id":"deal-1","bidfloor":1.0}]})"), (Ids{"pmp", "open"}));
@@ -213,8 +223,8 @@ TEST_F(TargetingIndexTest, DealLineItemsOnlyBidOnImpsOfferingTheirDeal) {
 TEST_F(TargetingIndexTest, PrivateAuctionExcludesOpenAuctionLineItems) {
     use({{.id = "pmp", .targeting = "deals = [\"deal-1\"]"}, {.id = "open"}});
     auto imp_with_pmp = [&](std::string_view pmp) {
-        return eligible(request_json(R"({"id":"1","banner":{"w":300,"h":250},"pmp":)" + std::string(pmp) + "}",
-                                     test::kSite));
+        return eligible(
+            request_json(R"({"id":"1","banner":{"w":300,"h":250},"pmp":)" + std::string(pmp) + "}", test::kSite));
     };
     EXPECT_EQ(imp_with_pmp(R"({"private_auction":1,"deals":[{"id":"deal-1"}]})"), Ids{"pmp"});
     EXPECT_EQ(imp_with_pmp(R"({"private_auction":1,"deals":[{"id":"deal-2"}]})"), Ids{});
@@ -236,8 +246,8 @@ TEST_F(TargetingIndexTest, RebuildKeepsSurvivingIndicesAndGivesNewOnesFreshIndic
     const std::uint32_t c = first->find_line_item("c")->index.value;
 
     // Remove a and b, add d before c.
-    catalog_ = Catalog::build(
-        make_config({{.id = "d", .creatives = {banner(728, 90)}}, {.id = "c"}}).campaigns, first.get());
+    catalog_ =
+        Catalog::build(make_config({{.id = "d", .creatives = {banner(728, 90)}}, {.id = "c"}}).campaigns, first.get());
     ASSERT_NE(catalog_->find_line_item("c"), nullptr);
     ASSERT_NE(catalog_->find_line_item("d"), nullptr);
     EXPECT_EQ(catalog_->find_line_item("c")->index.value, c);

@@ -22,54 +22,54 @@ namespace bidline::test {
 
 // How a child ended: a normal exit code, or the signal that killed it.
 struct ExitStatus {
-  int code = -1;    // valid when signal == 0
-  int signal = 0;   // non-zero when the child was killed by a signal
-  [[nodiscard]] bool clean() const { return signal == 0 && code == 0; }
-  [[nodiscard]] std::string describe() const;
+    int code = -1;   // valid when signal == 0
+    int signal = 0;  // non-zero when the child was killed by a signal
+    [[nodiscard]] bool clean() const { return signal == 0 && code == 0; }
+    [[nodiscard]] std::string describe() const;
 };
 
 class EngineProcess {
- public:
-  static constexpr std::chrono::seconds kStartTimeout{20};
+public:
+    static constexpr std::chrono::seconds kStartTimeout{20};
 
-  // `args` follow the binary name, e.g. {"serve", "--shards", "2"}. Adds
-  // `--port 0` and `--data-dir <temp>` unless the caller gave them.
-  explicit EngineProcess(std::vector<std::string> args);
-  ~EngineProcess();
-  EngineProcess(const EngineProcess&) = delete;
-  EngineProcess& operator=(const EngineProcess&) = delete;
+    // `args` follow the binary name, e.g. {"serve", "--shards", "2"}. Adds
+    // `--port 0` and `--data-dir <temp>` unless the caller gave them.
+    explicit EngineProcess(std::vector<std::string> args);
+    ~EngineProcess();
+    EngineProcess(const EngineProcess&) = delete;
+    EngineProcess& operator=(const EngineProcess&) = delete;
 
-  [[nodiscard]] std::uint16_t port() const { return port_; }
-  [[nodiscard]] const std::string& host() const { return host_; }
-  [[nodiscard]] pid_t pid() const { return pid_; }
-  [[nodiscard]] const std::filesystem::path& data_dir() const { return data_dir_; }
-  [[nodiscard]] bool running() const { return pid_ > 0 && !exit_; }
+    [[nodiscard]] std::uint16_t port() const { return port_; }
+    [[nodiscard]] const std::string& host() const { return host_; }
+    [[nodiscard]] pid_t pid() const { return pid_; }
+    [[nodiscard]] const std::filesystem::path& data_dir() const { return data_dir_; }
+    [[nodiscard]] bool running() const { return pid_ > 0 && !exit_; }
 
-  void send_signal(int signal);
-  // The exit status, or nullopt if the child is still running at the timeout.
-  std::optional<ExitStatus> wait_exit(std::chrono::milliseconds timeout);
-  // SIGTERM, then wait; nullopt if it did not exit within `timeout` (the
-  // child is then left to the destructor's SIGKILL).
-  std::optional<ExitStatus> stop(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    void send_signal(int signal);
+    // The exit status, or nullopt if the child is still running at the timeout.
+    std::optional<ExitStatus> wait_exit(std::chrono::milliseconds timeout);
+    // SIGTERM, then wait; nullopt if it did not exit within `timeout` (the
+    // child is then left to the destructor's SIGKILL).
+    std::optional<ExitStatus> stop(std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
-  [[nodiscard]] std::string captured_stdout() const;
-  [[nodiscard]] std::string captured_stderr() const;
-  // Command line plus both captured streams, for failure messages.
-  [[nodiscard]] std::string describe() const;
+    [[nodiscard]] std::string captured_stdout() const;
+    [[nodiscard]] std::string captured_stderr() const;
+    // Command line plus both captured streams, for failure messages.
+    [[nodiscard]] std::string describe() const;
 
- private:
-  void spawn();
-  void wait_until_listening();
+private:
+    void spawn();
+    void wait_until_listening();
 
-  std::vector<std::string> argv_;
-  std::filesystem::path work_dir_;  // our temp dir: logs and default data dir
-  std::filesystem::path data_dir_;
-  std::filesystem::path stdout_path_;
-  std::filesystem::path stderr_path_;
-  std::string host_ = "127.0.0.1";
-  std::uint16_t port_ = 0;
-  pid_t pid_ = -1;
-  std::optional<ExitStatus> exit_;
+    std::vector<std::string> argv_;
+    std::filesystem::path work_dir_;  // our temp dir: logs and default data dir
+    std::filesystem::path data_dir_;
+    std::filesystem::path stdout_path_;
+    std::filesystem::path stderr_path_;
+    std::string host_ = "127.0.0.1";
+    std::uint16_t port_ = 0;
+    pid_t pid_ = -1;
+    std::optional<ExitStatus> exit_;
 };
 
 }  // namespace bidline::test

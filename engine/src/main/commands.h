@@ -10,6 +10,14 @@ namespace bidline {
 using Args = std::vector<std::string>;
 
 int serve_command(const Args& args, char** argv, bool demo);
+int gen_command(const Args& args);
+int replay_command(const Args& args);
+int log_command(const Args& args);
+int score_command(const Args& args);
+int mmm_command(const Args& args);
+int optimize_command(const Args& args);
+int attribute_command(const Args& args);
+int experiment_command(const Args& args);
 
 // Re-executes the epoll build when this binary uses io_uring and the kernel
 // refuses it (or the user asked for epoll). Returns only if no exec happened.

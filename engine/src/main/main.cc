@@ -15,9 +15,17 @@ constexpr const char* kUsage = R"(bidline: a real-time bidding engine
 usage: bidline <command> [options]
 
 commands:
-  serve     run the engine (OpenRTB bid endpoint, notices, stats)
-  demo      run the engine with the demo configuration and synthetic traffic
-  help      this text
+  serve       run the engine (OpenRTB bid endpoint, notices, stats)
+  demo        run the engine with the demo configuration and synthetic traffic
+  gen         write a synthetic market (NDJSON replay format)
+  replay      backtest: run the bid path over logged or imported traffic
+  log         print event log records as NDJSON (log cat PATH...)
+  score       predictions of a GBDT (XGBoost) or MLP model file for the rows of a CSV
+  mmm         fit a media-mix model (mmm fit) or generate data with known truth (mmm gen)
+  optimize    split a budget across channels from response curves
+  attribute   multi-touch attribution of conversion paths (heuristic, Markov, Shapley)
+  experiment  A/B test analysis, sample size, holdout incrementality
+  help        this text
 
 Every command answers --help.
 )";
@@ -34,6 +42,23 @@ int main(int argc, char** argv) {
     bidline::Args args(argv + 2, argv + argc);
     try {
         if (cmd == "serve" || cmd == "demo") return bidline::serve_command(args, argv, cmd == "demo");
+        // Analyst commands: one line each, implemented in src/main/<name>_command.cc.
+        struct Command {
+            const char* name;
+            int (*run)(const bidline::Args&);
+        };
+        static constexpr Command kCommands[] = {
+            {"gen", bidline::gen_command},
+            {"replay", bidline::replay_command},
+            {"log", bidline::log_command},
+            {"score", bidline::score_command},
+            {"mmm", bidline::mmm_command},
+            {"optimize", bidline::optimize_command},
+            {"attribute", bidline::attribute_command},
+            {"experiment", bidline::experiment_command},
+        };
+        for (const Command& c : kCommands)
+            if (c.run != nullptr && cmd == c.name) return c.run(args);
         std::fprintf(stderr, "bidline: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
         return 2;
     } catch (const bidline::CliError& e) {

@@ -1,5 +1,6 @@
 #include <signal.h>
 
+#include <climits>
 #include <cstdio>
 #include <ctime>
 #include <iostream>

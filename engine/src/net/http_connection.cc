@@ -16,13 +16,6 @@ constexpr std::size_t kChunkedSlack = 4 * 1024;  // chunk-size lines on top of t
 
 std::int64_t us(std::chrono::milliseconds ms) { return ms.count() * 1000; }
 
-bool asks_continue(std::string_view head) {
-    // Cheap check before the body arrives: curl sends Expect: 100-continue
-    // for bodies over 1 KiB and waits a second unless answered.
-    for (std::size_t i = 0; i + 12 <= head.size(); ++i)
-        if ((head[i] | 0x20) == '1' && head.compare(i, 12, "100-continue") == 0) return true;
-    return false;
-}
 }  // namespace
 
 HttpConnection::HttpConnection(ShardServer& shard, asio::ip::tcp::socket socket)
@@ -108,8 +101,9 @@ void HttpConnection::process() {
         HttpRequest req;
         const HttpParseStatus st = parse_http_request(in_.get() + pos, in_len_ - pos, shard_.limits(), req);
         if (st == HttpParseStatus::incomplete) {
-            if (!sent_continue_ && asks_continue({in_.get() + pos, in_len_ - pos}) &&
-                std::string_view(in_.get() + pos, in_len_ - pos).find("\r\n\r\n") != std::string_view::npos) {
+            // curl sends Expect: 100-continue for bodies over 1 KiB and
+            // waits a second for this unless answered.
+            if (!sent_continue_ && req.headers_complete && req.expect_continue) {
                 out_ += "HTTP/1.1 100 Continue\r\n\r\n";
                 sent_continue_ = true;
             }

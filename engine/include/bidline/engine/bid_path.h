@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 
 #include "bidline/engine/bid_request.h"
@@ -16,8 +17,20 @@
 #include "bidline/engine/engine_state.h"
 #include "bidline/engine/openrtb_parser.h"
 #include "bidline/engine/targeting_index.h"
+#include "bidline/pacing/bid_value.h"
 
 namespace bidline {
+
+// What the bid path placed for one imp (for replay and tests).
+struct PlacedBid {
+    std::uint32_t line_item = 0;   // dense index
+    std::uint64_t bid_key = 0;     // make_bid_key(shard, sequence)
+    Micros price{};                // CPM
+    Micros charge{};               // per impression: price / 1000
+};
+
+// Replay decides without serialising a response.
+enum class ResponseMode : std::uint8_t { write, decide_only };
 
 struct BidAnswer {
     std::uint16_t status = 204;  // 200 bid, 204 no bid, 400 bad request
@@ -31,7 +44,13 @@ public:
     BidPath(EngineState& state, ShardResources& shard);
 
     // `received` is when the request's first byte arrived (for tmax).
-    BidAnswer handle(std::string_view body, Timestamp received);
+    // `given` replaces the model's scores for every candidate (replay of
+    // logs that carry a pCTR); null = the engine's own scoring.
+    BidAnswer handle(std::string_view body, Timestamp received, const Scores* given = nullptr,
+                     ResponseMode mode = ResponseMode::write);
+
+    // The bids of the last handle() that answered 200.
+    std::span<const PlacedBid> last_bids() const { return {placed_.data(), placed_count_}; }
 
     // Picks up newly published catalog/control snapshots. Called between
     // requests (and by handle itself).
@@ -50,7 +69,10 @@ private:
 
     BidAnswer bad_request(const OpenRtbError& err);
     BidAnswer no_bid(NoBidReason reason);
-    bool pick_best(const ImpView& imp, Candidate& best, NoBidReason& why);
+    // `chosen`: this request's picks for earlier imps; their charges count
+    // against the lease too, since all picks are committed together.
+    bool pick_best(const ImpView& imp, std::span<const Candidate> chosen, const Scores* given, Candidate& best,
+                   NoBidReason& why);
     const Creative* pick_creative(const CompiledLineItem& li, const ImpView& imp, std::uint16_t& w,
                                   std::uint16_t& h) const;
 
@@ -64,6 +86,8 @@ private:
     std::uint64_t catalog_seen_ = 0, control_seen_ = 0;
     std::uint64_t bid_seq_ = 0;
     std::array<BidOut, 8> bids_{};
+    std::array<PlacedBid, 8> placed_{};
+    std::size_t placed_count_ = 0;
     std::array<std::array<char, 20>, 8> bid_ids_{};
     std::array<char, 20> response_id_{};
     std::unique_ptr<char[]> response_;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "bidline/engine/engine_state.h"
+#include "bidline/feeds/event_deduper.h"
 
 namespace bidline {
 
@@ -68,8 +69,11 @@ private:
     std::shared_ptr<const Catalog> catalog_;
     std::vector<LineItemLedger> ledger_;
     std::unordered_map<std::uint64_t, InFlight> in_flight_;
-    std::unordered_map<std::uint64_t, std::int64_t> won_;  // bid key -> time, for dedupe
-    std::int64_t day_ = 0;                                 // current UTC day number
+    // Win/billing notices seen, by bid key: exchanges retry notices, and the
+    // win and the billing notice of one bid must count once.
+    feeds::EventDeduper won_{1u << 18, std::chrono::hours(24)};
+    std::int64_t day_ = 0;
+    std::int64_t now_us_ = 0;                                 // current UTC day number
     std::int64_t started_us_ = 0;
     std::int64_t last_tick_us_ = 0;
     std::uint64_t last_requests_ = 0;

@@ -14,9 +14,9 @@ namespace bidline {
 enum class HttpMethod : std::uint8_t { get, post, put, patch, del, head, options, other };
 
 enum class HttpParseStatus : std::uint8_t {
-    incomplete,        // need more bytes
-    complete,          // one whole request is in the buffer
-    error,             // see HttpRequest::error_status / error_reason
+    incomplete,  // need more bytes
+    complete,    // one whole request is in the buffer
+    error,       // see HttpRequest::error_status / error_reason
 };
 
 struct HttpHeader {
@@ -27,31 +27,31 @@ struct HttpHeader {
 struct HttpRequest {
     HttpMethod method = HttpMethod::other;
     std::string_view method_text;
-    std::string_view target;          // path + query as sent
+    std::string_view target;  // path + query as sent
     std::string_view path;
-    std::string_view query;           // after '?', without it
-    std::uint8_t version_minor = 1;   // HTTP/1.x
+    std::string_view query;          // after '?', without it
+    std::uint8_t version_minor = 1;  // HTTP/1.x
     static constexpr std::size_t kMaxHeaders = 48;
     HttpHeader headers[kMaxHeaders];
     std::uint8_t header_count = 0;
-    std::string_view body;            // de-chunked when chunked; still gzip if content-encoding says so
+    std::string_view body;  // de-chunked when chunked; still gzip if content-encoding says so
     bool keep_alive = true;
-    bool body_gzip = false;           // Content-Encoding: gzip
-    bool expect_continue = false;     // HTTP/1.1 `Expect: 100-continue`
+    bool body_gzip = false;             // Content-Encoding: gzip
+    bool expect_continue = false;       // HTTP/1.1 `Expect: 100-continue`
     bool unsupported_encoding = false;  // Content-Encoding other than gzip/identity: the server answers 415
     // Set once the whole header section is in, even while the body is still
     // `incomplete`: the server can then answer `Expect: 100-continue`.
     bool headers_complete = false;
-    std::size_t consumed = 0;         // bytes of the buffer this request used (for pipelining)
-    std::uint16_t error_status = 0;   // 400/413/431/501/505 when status == error
+    std::size_t consumed = 0;        // bytes of the buffer this request used (for pipelining)
+    std::uint16_t error_status = 0;  // 400/413/431/501/505 when status == error
     std::string_view error_reason;
 
     std::string_view header(std::string_view name) const;  // case-insensitive; "" if absent
 };
 
 struct HttpLimits {
-    std::size_t max_header_bytes = 8 * 1024;
-    std::size_t max_body_bytes = 64 * 1024;
+    std::size_t max_header_bytes = std::size_t{8} * 1024;
+    std::size_t max_body_bytes = std::size_t{64} * 1024;
 };
 
 // Parses one request from the start of `buf[0, len)`. For chunked bodies the

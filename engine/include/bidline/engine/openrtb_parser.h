@@ -1,9 +1,11 @@
 // OpenRTB 2.6 bid request parsing with simdjson On-Demand into a
 // BidRequestView. Accepts the 2.5 `ext` locations of fields that 2.6 moved
-// (regs.ext.gdpr, regs.ext.us_privacy, user.ext.consent, user.ext.eids,
-// source.ext.schain). Errors are values: an errc plus a short message that
-// the HTTP layer returns in a 400 body. One parser per shard; no allocation
-// after construction for requests up to the configured capacity.
+// (regs.ext.gdpr, regs.ext.us_privacy, regs.ext.gpp/gpp_sid,
+// user.ext.consent, user.ext.eids, source.ext.schain); engine/OPENRTB.md
+// lists them with the leniency rules and every error. Errors are values: an
+// errc plus a short message that the HTTP layer returns in a 400 body. One
+// parser per shard; no allocation after construction for requests up to the
+// configured capacity.
 #pragma once
 
 #include <cstddef>
@@ -37,7 +39,7 @@ struct OpenRtbError {
 
 class OpenRtbParser {
 public:
-    explicit OpenRtbParser(std::size_t max_request_bytes = 64 * 1024);
+    explicit OpenRtbParser(std::size_t max_request_bytes = std::size_t{64} * 1024);
     ~OpenRtbParser();
     OpenRtbParser(const OpenRtbParser&) = delete;
     OpenRtbParser& operator=(const OpenRtbParser&) = delete;

@@ -1,0 +1,32 @@
+// Stable assignment of users to experiment arms: a hash of (experiment id,
+// user id) picks the arm, so a user sees the same arm on every request, on
+// every shard and after restarts, with no stored state. A holdout slice gets
+// no bids at all: comparing it with the exposed users measures what the
+// advertising added (incrementality). Allocation-free; safe on the bid path.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace bidline::experiments {
+
+struct ArmWeight {
+    std::string_view name;
+    double weight = 1;  // relative
+};
+
+struct ArmAssignment {
+    bool holdout = false;  // true: do not bid for this user
+    std::size_t arm = 0;   // index into the arms (meaningless in holdout)
+};
+
+// A uniform number in [0, 1) from the experiment and user ids (FNV-1a, then
+// a SplitMix64 finaliser so similar ids spread evenly).
+double assignment_hash(std::string_view experiment_id, std::string_view user_id);
+
+// `holdout_share` of users (by hash) are held out; the rest split by weight.
+ArmAssignment assign_arm(std::string_view experiment_id, std::string_view user_id, std::span<const ArmWeight> arms,
+                         double holdout_share);
+
+}  // namespace bidline::experiments

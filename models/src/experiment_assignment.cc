@@ -1,0 +1,40 @@
+#include <cassert>
+
+#include "bidline/models/experiments/assignment.h"
+
+namespace bidline::experiments {
+
+double assignment_hash(std::string_view experiment_id, std::string_view user_id) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    auto mix = [&h](std::string_view s) {
+        for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+    };
+    mix(experiment_id);
+    mix(std::string_view("\x1f", 1));  // separator: ("ab","c") and ("a","bc") differ
+    mix(user_id);
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+    return static_cast<double>(h >> 11) * 0x1.0p-53;
+}
+
+ArmAssignment assign_arm(std::string_view experiment_id, std::string_view user_id, std::span<const ArmWeight> arms,
+                         double holdout_share) {
+    assert(!arms.empty());
+    const double u = assignment_hash(experiment_id, user_id);
+    if (u < holdout_share) return {true, 0};
+    // Rescale the non-holdout part to [0, 1) so arm shares stay as weighted.
+    const double v = (u - holdout_share) / (1.0 - holdout_share);
+    double total = 0;
+    for (const auto& a : arms) total += a.weight;
+    double edge = 0;
+    for (std::size_t i = 0; i < arms.size(); ++i) {
+        edge += arms[i].weight / total;
+        if (v < edge) return {false, i};
+    }
+    return {false, arms.size() - 1};
+}
+
+}  // namespace bidline::experiments
