@@ -50,6 +50,17 @@ Campaign read_campaign(const TomlTable& t, const std::vector<Advertiser>& advert
     }
     c.pacing = read_pacing(t);
     c.timezone = read_time_zone(t, "timezone").value_or(advertiser.timezone);
+    if (auto d = t.table("daypart", {"mon", "tue", "wed", "thu", "fri", "sat", "sun", "multipliers"}))
+        c.daypart = read_daypart(*d);
+    if (const toml::value* v = t.find("paused")) {
+        if (!v->is_boolean()) t.fail_at(*v, "paused", "expected true or false");
+        c.paused = v->as_boolean();
+    }
+    if (auto m = t.number("bid_multiplier_override")) {
+        if (*m < 0 || *m > 10) t.fail_at(*t.find("bid_multiplier_override"), "bid_multiplier_override",
+                                         "must be in [0, 10] (0 = no override)");
+        c.bid_multiplier_override = *m;
+    }
     return c;
 }
 
@@ -60,7 +71,8 @@ std::vector<Campaign> read_campaigns(const TomlTable& root, const std::vector<Ad
     IdRegistry ids;
     const auto tables = root.table_array(
         "campaign", {"id", "advertiser", "name", "daily_budget", "daily_budget_micros", "lifetime_budget",
-                     "lifetime_budget_micros", "start", "end", "pacing", "timezone"});
+                     "lifetime_budget_micros", "start", "end", "pacing", "timezone", "daypart", "paused",
+                     "bid_multiplier_override"});
     for (const TomlTable& t : tables) {
         ids.add(t, "id", read_id(t, "id"));
         out.push_back(read_campaign(t, advertisers));

@@ -23,6 +23,9 @@ std::vector<Campaign> read_campaigns(const TomlTable& root, const std::vector<Ad
 std::vector<LineItem> read_line_items(const TomlTable& root, const std::vector<Advertiser>& advertisers,
                                       const std::vector<Campaign>& campaigns);
 
+// [campaign.daypart] (see daypart_reader.cc for the shape).
+Daypart read_daypart(const TomlTable& daypart);
+
 // Parts of a line item.
 BidSettings read_bid(const TomlTable& bid);
 Targeting read_targeting(const TomlTable& targeting);

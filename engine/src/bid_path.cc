@@ -37,7 +37,15 @@ void hex16(std::uint64_t v, std::array<char, 20>& out) {
 BidPath::BidPath(EngineState& state, ShardResources& shard)
     : state_(state), shard_(shard), parser_(state.settings.limits.max_body_bytes),
       response_(new char[kResponseCapacity]) {
+    throttle_rng_ = 0x9e3779b97f4a7c15ULL ^ (std::uint64_t{shard.id} + 1) * 0xbf58476d1ce4e5b9ULL;
     refresh();
+}
+
+double BidPath::next_uniform() {
+    throttle_rng_ ^= throttle_rng_ << 13;
+    throttle_rng_ ^= throttle_rng_ >> 7;
+    throttle_rng_ ^= throttle_rng_ << 17;
+    return static_cast<double>(throttle_rng_ >> 11) * 0x1.0p-53;
 }
 
 void BidPath::refresh() {
@@ -132,6 +140,12 @@ bool BidPath::pick_best(const ImpView& imp, std::span<const Candidate> chosen, c
     why = NoBidReason::blocked;
     scratch_.eligible.for_each([&](std::uint32_t i) {
         const CompiledLineItem& li = cat.line_item(LineItemIndex{i});
+        // Throttle first: a request the line item sits out costs nothing more.
+        const float pass = control_->pass_probability_of(i);
+        if (pass < 1.0f && next_uniform() >= pass) {
+            if (why == NoBidReason::blocked) why = NoBidReason::throttled;
+            return;
+        }
         Candidate c;
         c.line_item = i;
         c.creative = pick_creative(li, imp, c.w, c.h);
@@ -148,7 +162,8 @@ bool BidPath::pick_best(const ImpView& imp, std::span<const Candidate> chosen, c
         const Scores scores = given ? *given : Scores{};
         std::optional<Micros> value = bid_value_cpm(li.model.bid, scores);
         if (!value) return;
-        Micros price = *value;
+        // Pacing and daypart scale the value; then clip to the max bid.
+        Micros price{static_cast<std::int64_t>(static_cast<double>(value->value()) * control_->multiplier_of(i))};
         if (li.model.bid.max_cpm.value() > 0) price = std::min(price, li.model.bid.max_cpm);
         if (price.as_cpm() < floor || price.value() <= 0) {
             if (why == NoBidReason::blocked) why = NoBidReason::below_floor;
@@ -256,6 +271,7 @@ std::string_view to_string(NoBidReason r) {
         case NoBidReason::currency: return "currency";
         case NoBidReason::blocked: return "blocked";
         case NoBidReason::paused: return "paused";
+        case NoBidReason::throttled: return "throttled";
         case NoBidReason::tmax: return "tmax";
         case NoBidReason::response_too_large: return "response_too_large";
         case NoBidReason::count_: break;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "bidline/engine/json_writer.h"
+#include "bidline/engine/metrics_exposition.h"
 
 namespace bidline {
 namespace {
@@ -58,17 +59,18 @@ void ControlLoop::tick() {
     roll_day(now);
     drain(now);
     expire(now);
+    observe_traffic(now);
+    run_pacing(now);
     grant_leases();
     publish_control(now);
+    for (const CompiledLineItem& li : catalog_->line_items())
+        if (li.present) series_.observe(li.index.value, now, {ledger_[li.index.value].spend_total, ledger_[li.index.value].bids,
+                                                              ledger_[li.index.value].wins, ledger_[li.index.value].clicks});
+    series_.publish(now);
+    state_.daily_series.record(*catalog_, ledger_, now);  // the optimizer thread's input
     render_stats(now);
+    render_metrics(state_, *catalog_, ledger_);
     last_tick_us_ = now;
-}
-
-void ControlLoop::roll_day(std::int64_t now_us) {
-    const std::int64_t d = day_of(now_us);
-    if (d == day_) return;
-    day_ = d;
-    for (auto& l : ledger_) l.spend_today = 0;
 }
 
 void ControlLoop::drain(std::int64_t now_us) {
@@ -90,7 +92,7 @@ void ControlLoop::apply(const ShardEvent& e) {
         case ShardEventKind::billing: {
             if (!won_.first_time(e.bid_key, feeds::UtcMicros{std::chrono::microseconds{now_us_}})) break;  // counts once
             ++l.wins;
-            l.spend_today += e.micros;
+            if (counts_today(e.line_item, e.t_us)) l.spend_today += e.micros;
             l.spend_total += e.micros;
             auto it = in_flight_.find(e.bid_key);
             if (it != in_flight_.end()) {
@@ -110,12 +112,19 @@ void ControlLoop::apply(const ShardEvent& e) {
             break;
         }
         case ShardEventKind::click:
-            ++l.clicks;
+        case ShardEventKind::conversion: {
+            // A repeated click/conversion (same bid's notice, or same event
+            // id) counts once; mixing in the kind keeps it apart from the win.
+            const std::uint64_t key = (e.bid_key * 0x9E3779B97F4A7C15ull) ^ static_cast<std::uint64_t>(e.kind);
+            if (e.bid_key != 0 && !won_.first_time(key, feeds::UtcMicros{std::chrono::microseconds{now_us_}})) break;
+            if (e.kind == ShardEventKind::click) {
+                ++l.clicks;
+            } else {
+                ++l.conversions;
+                l.conversion_value += e.micros;
+            }
             break;
-        case ShardEventKind::conversion:
-            ++l.conversions;
-            l.conversion_value += e.micros;
-            break;
+        }
     }
 }
 
@@ -151,10 +160,21 @@ void ControlLoop::grant_leases() {
         LineItemLedger& l = ledger_[i];
         const Campaign& camp = li.campaign->model;
         const std::uint32_t ci = li.campaign->index.value;
+        if (camp.paused) continue;
         std::int64_t headroom = std::min({room(camp.daily_budget, campaign_today[ci]),
                                           room(camp.lifetime_budget, campaign_lifetime[ci]),
                                           room(li.model.daily_budget, l.committed()),
                                           room(li.model.lifetime_budget, l.committed_lifetime())});
+        // Follow the plan: no lease takes the committed money more than
+        // `plan_slack` of the daily budget past what the plan allows by now.
+        const CampaignClock& k = clocks_[ci];
+        auto plan_room = [&](Micros budget, std::int64_t committed) {
+            if (budget.value() <= 0 || k.plan.asap()) return kUncapped;
+            const double b = static_cast<double>(budget.value());
+            return static_cast<std::int64_t>(b * (k.planned_fraction + plan_slack)) - committed;
+        };
+        headroom = std::min({headroom, plan_room(camp.daily_budget, campaign_today[ci]),
+                             plan_room(li.model.daily_budget, l.committed())});
         if (headroom <= 0) continue;
 
         std::int64_t charged_now = 0;
@@ -191,12 +211,21 @@ void ControlLoop::publish_control(std::int64_t now_us) {
     auto cs = std::make_shared<ControlState>();
     cs->catalog_version = cat.version();
     cs->live = LineItemSet(cat.line_item_capacity());
-    const auto today = std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{day_of(now_us)}}};
+    cs->multiplier.assign(cat.line_item_capacity(), 1.0f);
+    cs->pass_probability.assign(cat.line_item_capacity(), 1.0f);
+    (void)now_us;
     for (const CompiledLineItem& li : cat.line_items()) {
         if (!li.present) continue;
         const Campaign& c = li.campaign->model;
+        const CampaignClock& k = clocks_[li.campaign->index.value];
+        // Flight dates and dayparts are in the campaign's own time zone.
+        const Date today = k.date;
         const bool in_flight = (!c.start.ok() || c.start <= today) && (!c.end.ok() || today <= c.end);
-        if (in_flight) cs->live.set(li.index.value);
+        const auto slot = static_cast<std::size_t>(k.hour_of_week);
+        if (in_flight && !c.paused && c.daypart.on[slot]) cs->live.set(li.index.value);
+        const double pacing = c.bid_multiplier_override > 0 ? c.bid_multiplier_override : multiplier(li.index.value);
+        cs->multiplier[li.index.value] = static_cast<float>(pacing * c.daypart.multiplier[slot]);
+        cs->pass_probability[li.index.value] = static_cast<float>(pass_probability(li.index.value));
     }
     state_.control.publish(std::move(cs));
 }
@@ -250,7 +279,15 @@ void ControlLoop::render_stats(std::int64_t now_us) {
             .field("lease_granted_micros", granted)
             .field("lease_charged_micros", charged)
             .field("late_wins", l.late_wins)
-            .end_object();
+            .field("pacing", to_string(li.campaign->model.pacing))
+            .field("controller", pacing_controller_name(li.index.value))
+            .field("planned_spend_micros", planned_spend(li.index.value))
+            .field("multiplier", multiplier(li.index.value))
+            .field("pass_probability", pass_probability(li.index.value))
+            .field("paused", li.campaign->model.paused);
+        j.key("series");  // the last hour; /v1/stats/series has 24 h
+        series_.write_json(j, li.index.value, now_us, 60);
+        j.end_object();
         t_bids += l.bids; t_wins += l.wins; t_clicks += l.clicks; t_conv += l.conversions; t_spend += l.spend_today;
     }
     j.end_array();
@@ -272,6 +309,13 @@ void ControlLoop::render_stats(std::int64_t now_us) {
             .field("budget_micros", c.model.daily_budget.value())
             .field("pacing", to_string(c.model.pacing))
             .field("timezone", c.timezone)
+            .field("planned_spend_micros", c.index.value < clocks_.size()
+                                               ? static_cast<std::int64_t>(static_cast<double>(c.model.daily_budget.value()) *
+                                                                           clocks_[c.index.value].planned_fraction)
+                                               : 0)
+            .field("hour_of_week", static_cast<std::int64_t>(c.index.value < clocks_.size() ? clocks_[c.index.value].hour_of_week : 0))
+            .field("paused", c.model.paused)
+            .field("bid_multiplier_override", c.model.bid_multiplier_override)
             .end_object();
     }
     j.end_array();

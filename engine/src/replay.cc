@@ -55,6 +55,7 @@ ReplayReport run_replay(const Config& config_in, ReplaySource& source, const Rep
     EngineState state(config, clock);
     ControlLoop control(state);
     control.bid_expiry = std::chrono::seconds(1);  // the auction is decided at once; nothing stays in flight
+    control.controller_kind = options.controller;
     BidPath path(state, *state.shards[0]);
     ShardResources& shard = *state.shards[0];
     auto catalog = state.catalog.load();
@@ -71,6 +72,7 @@ ReplayReport run_replay(const Config& config_in, ReplaySource& source, const Rep
         if (rec.ts_us >= next_tick) {
             control.tick();
             next_tick = std::max(next_tick + tick_us, rec.ts_us - rec.ts_us % tick_us + tick_us);
+            if (!report.timeline.empty()) report.timeline.back().planned_spend_micros = control.planned_spend_all_campaigns();
         }
         report.last_us = rec.ts_us;
         const std::int64_t bucket_start = rec.ts_us - ((rec.ts_us % bucket_us) + bucket_us) % bucket_us;
@@ -111,6 +113,7 @@ ReplayReport run_replay(const Config& config_in, ReplaySource& source, const Rep
         if (shard.events.size_approx() > shard.events.capacity() / 2) control.tick();
     } while (source.next(rec));
     control.tick();
+    if (!report.timeline.empty()) report.timeline.back().planned_spend_micros = control.planned_spend_all_campaigns();
 
     for (const auto& li : catalog->line_items()) {
         if (!li.present) continue;
@@ -136,10 +139,14 @@ std::string replay_report_json(const ReplayReport& r) {
     }
     j.end_array();
     j.key("timeline").begin_array();
+    std::int64_t cumulative = 0;
     for (const ReplayBucket& b : r.timeline) {
+        cumulative += b.tally.spend_micros;
         j.begin_object()
             .field("t", rfc3339(b.start_us))
             .field("spend", static_cast<double>(b.tally.spend_micros) / 1e6)
+            .field("cumulative_spend", static_cast<double>(cumulative) / 1e6)
+            .field("planned_spend", static_cast<double>(b.planned_spend_micros) / 1e6)
             .field("wins", b.tally.wins)
             .field("clicks", b.tally.clicks)
             .field("bids", b.tally.bids)

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdlib>
 
+#include <flatbuffers/flatbuffers.h>
+
+#include "bidline/engine/feed_bridge.h"
 #include "bidline/engine/json_writer.h"
 
 namespace bidline {
@@ -66,9 +69,13 @@ std::string_view status_text(std::uint16_t status) {
     }
 }
 
-Router::Router(EngineState& state, ShardResources& shard) : state_(state), shard_(shard), bid_path_(state, shard) {
+Router::Router(EngineState& state, ShardResources& shard)
+    : state_(state), shard_(shard), bid_path_(state, shard), event_parser_(std::make_unique<feeds::EventLineParser>()),
+      fbb_(std::make_unique<flatbuffers::FlatBufferBuilder>(1024)) {
     scratch_.reserve(1024);
 }
+
+Router::~Router() = default;
 
 RouteResponse Router::error(std::uint16_t status, std::string_view code, std::string_view message) {
     scratch_.clear();
@@ -99,6 +106,18 @@ RouteResponse Router::route(const HttpRequest& req, std::string_view body, Times
         return r;
     }
     if (path.starts_with("/v1/notice/")) return notice(req, path.substr(11), received);
+    if (path == "/v1/events") {
+        if (req.method != HttpMethod::post) {
+            RouteResponse r = error(405, "method_not_allowed", "POST NDJSON events, one per line");
+            r.allow = "POST";
+            return r;
+        }
+        return events(req, body);
+    }
+    for (const ExtraRoute& r : state_.routes) {
+        const bool prefix = !r.path.empty() && r.path.back() == '/';
+        if (prefix ? path.starts_with(r.path) : path == r.path) return r.handle(req, body, extra_scratch_);
+    }
     if (req.method != HttpMethod::get && req.method != HttpMethod::head) {
         RouteResponse r = error(405, "method_not_allowed", "this endpoint only answers GET");
         r.allow = "GET, HEAD";
@@ -120,12 +139,12 @@ RouteResponse Router::route(const HttpRequest& req, std::string_view body, Times
 }
 
 RouteResponse Router::notice(const HttpRequest& req, std::string_view kind, Timestamp received) {
-    ShardEventKind k;
-    if (kind == "win") k = ShardEventKind::win;
-    else if (kind == "bill") k = ShardEventKind::billing;
-    else if (kind == "loss") k = ShardEventKind::loss;
-    else if (kind == "click") k = ShardEventKind::click;
-    else if (kind == "conversion") k = ShardEventKind::conversion;
+    feeds::Event& e = event_;
+    e = feeds::Event{};
+    if (kind == "win" || kind == "bill") e.kind = feeds::EventKind::win;
+    else if (kind == "loss") e.kind = feeds::EventKind::loss;
+    else if (kind == "click") e.kind = feeds::EventKind::click;
+    else if (kind == "conversion") e.kind = feeds::EventKind::conversion;
     else return error(404, "not_found", "notices are win, bill, loss, click and conversion");
 
     auto reject = [&](std::string_view msg) {
@@ -133,28 +152,37 @@ RouteResponse Router::notice(const HttpRequest& req, std::string_view kind, Time
         return error(400, "bad_notice", msg);
     };
     const std::string_view bid = query_param(req.query, "bid");
-    std::uint64_t key = 0;
-    if (bid.size() != 16 || std::from_chars(bid.data(), bid.data() + 16, key, 16).ptr != bid.data() + 16)
-        return reject("bid: expected the 16-hex-digit bid id from the bid response");
+    if (!parse_bid_key(bid)) return reject("bid: expected the 16-hex-digit bid id from the bid response");
     state_.catalog.refresh(catalog_, catalog_seen_);
     percent_decode(query_param(req.query, "li"), scratch_);
     const CompiledLineItem* li = catalog_->find_line_item(scratch_);
     if (li == nullptr || !li->present) return reject("li: unknown line item");
+    if (!e.line_item_id.assign(li->model.id.value)) return reject("li: id longer than an event can carry");
+    (void)e.bid_id.assign(bid);    // 16 characters: always fits
+    (void)e.event_id.assign(bid);  // one notice of each kind per bid
+    (void)e.source.assign(kind);
+    e.platform = feeds::Platform::exchange;
+    e.ts = feeds::UtcMicros{received.time_since_epoch()};
 
-    ShardEvent e{k, shard_.id, li->index.value, key, 0, received.time_since_epoch().count()};
-    if (k == ShardEventKind::win || k == ShardEventKind::billing || k == ShardEventKind::conversion) {
-        const std::string_view raw = query_param(req.query, k == ShardEventKind::conversion ? "value" : "price");
+    if (e.kind == feeds::EventKind::win || e.kind == feeds::EventKind::conversion) {
+        const bool conversion = e.kind == feeds::EventKind::conversion;
+        const std::string_view raw = query_param(req.query, conversion ? "value" : "price");
         double v = 0;
         auto r = std::from_chars(raw.data(), raw.data() + raw.size(), v);
         if (raw.empty() || r.ec != std::errc{} || r.ptr != raw.data() + raw.size() || !std::isfinite(v) || v < 0)
-            return reject(k == ShardEventKind::conversion ? "value: expected a non-negative number"
-                                                          : "price: expected the clearing CPM (was ${AUCTION_PRICE} substituted?)");
+            return reject(conversion ? "value: expected a non-negative number"
+                                     : "price: expected the clearing CPM (was ${AUCTION_PRICE} substituted?)");
         // Prices are CPM: one impression costs price/1000. Conversion values are currency units.
-        e.micros = k == ShardEventKind::conversion ? Micros::from_units(v).value()
-                                                   : Micros::per_impression_from_cpm(v).value();
+        if (conversion) {
+            e.value = Micros::from_units(v);
+            (void)e.currency.assign("USD");
+        } else {
+            e.price = Micros::per_impression_from_cpm(v);
+        }
     }
-    if (!shard_.events.try_push(e)) {
-        bump(shard_.counters.events_dropped);
+    bool orphan = false, overloaded = false;
+    const std::uint64_t seq = ingest(e, orphan, overloaded);
+    if (overloaded) {
         RouteResponse r = error(503, "overloaded", "event queue full; retry");
         r.retry_after_s = 1;
         return r;
@@ -164,6 +192,7 @@ RouteResponse Router::notice(const HttpRequest& req, std::string_view kind, Time
     r.status = 200;
     r.content_type = "text/plain";
     r.body = "";
+    r.durable_after = seq;
     return r;
 }
 

@@ -52,6 +52,8 @@ std::uint64_t write_synthetic_market(const MarketOptions& o, std::ostream& out) 
     std::mt19937_64 rng(o.seed);
     std::uniform_real_distribution<double> u(0.0, 1.0);
     std::normal_distribution<double> noise(0.0, 1.0);
+    std::mt19937_64 score_rng(o.seed ^ 0x9e3779b97f4a7c15ULL);
+    std::normal_distribution<double> score_noise(0.0, 0.3);
 
     // How many requests fall in each hour, then a sorted uniform time within it.
     std::vector<double> weight(o.hours);
@@ -97,11 +99,17 @@ std::uint64_t write_synthetic_market(const MarketOptions& o, std::ostream& out) 
                 "\"site\":{\"id\":\"site%d\",\"domain\":\"site%d.example.com\",\"page\":\"https://site%d.example.com/\"},"
                 "\"device\":{\"devicetype\":%d,\"os\":\"%s\",\"geo\":{\"country\":\"%s\"}},"
                 "\"user\":{\"id\":\"u%llu\"}},"
-                "\"market_price\":%.4f,\"click\":%d,\"conversion\":%d,\"conversion_value\":%.2f}\n",
+                "\"market_price\":%.4f,\"click\":%d,\"conversion\":%d,\"conversion_value\":%.2f",
                 static_cast<long long>(ts_us / 1000), static_cast<unsigned long long>(written), floor, s.w, s.h, site,
                 site, site, kDevices[device].type, kDevices[device].os, kCountries[country].code,
                 static_cast<unsigned long long>(rng() % 200000), market, click ? 1 : 0, conversion ? 1 : 0, value);
             out.write(buf, n);
+            if (o.with_pctr) {
+                const double pctr = std::clamp(ctr * std::exp(score_noise(score_rng) - 0.045), 1e-6, 1.0);
+                const int m = std::snprintf(buf, sizeof buf, ",\"pctr\":%.6f", pctr);
+                out.write(buf, m);
+            }
+            out.write("}\n", 2);
             ++written;
         }
     }

@@ -57,6 +57,13 @@ private:
 Eigen::VectorXd solve_ridge(const Eigen::MatrixXd& xtx, const Eigen::VectorXd& xty, const Eigen::VectorXd& penalty,
                             double lambda, const std::vector<char>& nonnegative);
 
+// Negative log prior density (up to a constant) of one channel's transform:
+// decay ~ N(0.3, 0.2); Weibull shape, scale ~ log-normal around 1.5 and 2
+// periods (log sd 0.7); κ ÷ typical spend ~ log-normal around 1 (log sd 0.5);
+// Hill slope ~ log-normal around 1.5 (log sd 0.4). Weakly informative: the
+// usual ranges of weekly media lie within about two sd.
+double transform_prior(const ChannelTransform& t, double typical_spend);
+
 // Per-channel search coordinates in the unit box ↔ adstock and saturation parameters.
 std::size_t transform_dimensions(const MmmOptions& o);
 ChannelTransform decode_transform(const double* unit, const MmmOptions& o, double typical_spend);

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <limits>
 #include <random>
 
@@ -45,9 +46,16 @@ double squared_error(const MediaDesign& d, const Eigen::VectorXd& b, std::size_t
 int search_transforms(MediaDesign& design, std::size_t train_rows, const MmmOptions& o) {
     const std::size_t channels = design.channels(), dims = transform_dimensions(o);
     int evaluations = 0;
+    // Negative log posterior with the noise variance profiled out:
+    // n/2·log(SSE) + prior strength × Σ_c transform prior.
+    const double half_n = 0.5 * static_cast<double>(train_rows);
     auto objective = [&] {
         ++evaluations;
-        return squared_error(design, fit_rows(design, train_rows, kSearchRidge), 0, train_rows);
+        double prior = 0;
+        if (o.prior_strength > 0)
+            for (std::size_t c = 0; c < channels; ++c) prior += transform_prior(design.transform(c), design.typical_spend(c));
+        const double sse = squared_error(design, fit_rows(design, train_rows, kSearchRidge), 0, train_rows);
+        return half_n * std::log(sse + 1e-300) + o.prior_strength * prior;
     };
     auto apply = [&](std::size_t c, const std::vector<double>& unit) {
         design.set_channel(c, decode_transform(unit.data(), o, design.typical_spend(c)));
@@ -86,7 +94,7 @@ int search_transforms(MediaDesign& design, std::size_t train_rows, const MmmOpti
                 if (r.value < current) current = r.value, units[c] = r.point;
                 apply(c, units[c]);
             }
-            if (before - current <= 1e-6 * before) break;
+            if (before - current <= 1e-6 * std::abs(before) + 1e-9) break;
         }
         if (current < best) best = current, best_units = units;
     }

@@ -34,15 +34,19 @@ SyntheticMediaMix generate_media_mix(const SyntheticOptions& o) {
         ChannelTruth truth;
         truth.name = "ch" + std::to_string(c + 1);
         const double level = 1000.0 * between(0.5, 3.0);
-        // Even channels run in flights; odd ones are mostly on with a few dark
-        // weeks. Weeks without spend are what identify a channel's effect.
+        // Even channels run in flights (on about half the weeks); odd ones are
+        // mostly on (about 80%) with dark weeks. Each channel's on/off pattern
+        // is independent of the others and of the season: dark weeks and
+        // spend that varies within a flight are what identify a channel's
+        // effect (a channel always on near saturation looks like the intercept,
+        // in real data as here).
         const bool flighted = c % 2 == 0;
-        const double stop = flighted ? 0.15 : 0.06, restart = flighted ? 0.4 : 0.5;
+        const double stop = flighted ? 0.25 : 0.1, restart = flighted ? 0.3 : 0.4;
         std::vector<double> spend(n);
         bool on = true;
         for (std::size_t t = 0; t < n; ++t) {
             on = on ? u(rng) > stop : u(rng) < restart;
-            spend[t] = on ? level * std::exp(0.5 * z(rng) - 0.125) : 0.0;
+            spend[t] = on ? level * std::exp(0.7 * z(rng) - 0.245) : 0.0;  // log-normal, mean `level`
         }
         truth.adstock.kind = o.adstock;
         truth.adstock.max_lag = o.max_lag;

@@ -20,12 +20,21 @@ std::optional<Micros> bid_value_cpm(const BidSettings& bid, const Scores& s) {
             if (s.present && bid.target_roas > 0) return cpm_from(s.value * s.pctr * s.pcvr / bid.target_roas);
             break;
         case BidStrategy::max_clicks:
+            if (s.present) return cpm_from((bid.cpc.value() > 0 ? bid.cpc.units() : kDefaultClickValue) * s.pctr);
+            break;
         case BidStrategy::max_conversions:
+            if (s.present)
+                return cpm_from((bid.target_cpa.value() > 0 ? bid.target_cpa.units() : kDefaultConversionValue) *
+                                s.pctr * s.pcvr);
             break;
     }
     // Conservative fallback: the manual CPM when the user set one.
     if (bid.cpm.value() > 0) return bid.cpm;
     return std::nullopt;
+}
+
+bool pacing_may_raise_bid(BidStrategy strategy) {
+    return strategy == BidStrategy::max_clicks || strategy == BidStrategy::max_conversions;
 }
 
 }  // namespace bidline

@@ -65,11 +65,15 @@ struct CampaignSpec {
     std::string daily_budget = "1000.0";
     std::string start = "2024-01-01";
     std::string end = "2030-12-31";
+    // asap: leases alone cap spend, as the budget-safety tests expect; the
+    // pacing tests pick even/traffic/front_loaded.
+    std::string pacing = "asap";
+    std::string extra;  // more TOML lines of [[campaign]] (timezone, paused, ...)
 };
 
 inline std::string campaign_toml(const CampaignSpec& c) {
     return "[[campaign]]\nid = \"" + c.id + "\"\nadvertiser = \"adv\"\ndaily_budget = " + c.daily_budget +
-           "\nstart = " + c.start + "\nend = " + c.end + "\n\n";
+           "\nstart = " + c.start + "\nend = " + c.end + "\npacing = \"" + c.pacing + "\"\n" + c.extra + "\n\n";
 }
 
 // One shard, one advertiser (UTC), the given campaigns and line items.

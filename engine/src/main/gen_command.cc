@@ -9,18 +9,20 @@
 
 namespace bidline {
 namespace {
-constexpr const char* kHelp = R"(usage: bidline gen --hours N --requests N --seed S --out FILE [--start EPOCH_MS]
+constexpr const char* kHelp = R"(usage: bidline gen --hours N --requests N --seed S --out FILE [--start EPOCH_MS] [--with-pctr]
 
 Writes a synthetic market in the NDJSON replay format (one request per line
 with its market price and click/conversion outcomes): a daily traffic curve,
 varied contexts, hidden click and conversion rates and a log-normal market
 price that depend on the context. The same seed writes the same file.
 --out - writes to stdout. --start defaults to 2026-06-01T00:00:00Z.
+--with-pctr adds "pctr" to each row: the hidden CTR with log-normal noise
+(sd 0.3), standing in for a click model when replaying click strategies.
 )";
 }
 
 int gen_command(const Args& argv) {
-    const CliArgs args(argv, {"hours", "requests", "seed", "out", "start"}, {"help"});
+    const CliArgs args(argv, {"hours", "requests", "seed", "out", "start"}, {"help", "with-pctr"});
     if (args.has("help")) {
         std::fputs(kHelp, stdout);
         return 0;
@@ -30,6 +32,7 @@ int gen_command(const Args& argv) {
     o.requests = static_cast<std::uint64_t>(args.integer("requests", 100'000, 1, 1'000'000'000));
     o.seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, LONG_MAX));
     if (args.has("start")) o.start_us = args.integer("start", 0, 0, LONG_MAX) * 1000;
+    o.with_pctr = args.has("with-pctr");
     const std::string out = args.required("out");
     std::uint64_t n;
     if (out == "-") {

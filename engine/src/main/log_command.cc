@@ -13,6 +13,7 @@
 #include "bidline/feeds/event_log_decoders.h"
 #include "bidline/feeds/event_log_lock.h"
 #include "bidline/feeds/event_log_reader.h"
+#include "bidline/feeds/event_codec.h"
 #include "main/commands.h"
 
 namespace bidline {
@@ -120,7 +121,32 @@ int cat_path(const std::string& arg, feeds::TailMode mode, RecordPrinter& printe
 
 }  // namespace
 
+namespace {
+// Feed events print with their fields (ids, kind, time, money in micros).
+void register_feed_event_decoder() {
+    feeds::register_record_decoder(feeds::RecordType::feed_event, "feed_event", [](std::span<const std::byte> payload, std::string& out) {
+        feeds::Event e;
+        if (!feeds::decode_event(reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size(), e).ok()) return false;
+        JsonWriter j;
+        j.begin_object()
+            .field("kind", feeds::to_string(e.kind))
+            .field("platform", feeds::to_string(e.platform))
+            .field("event_id", e.event_id.view())
+            .field("bid_id", e.bid_id.view())
+            .field("line_item", e.line_item_id.view())
+            .field("campaign", e.campaign_id.view())
+            .field("ts_us", static_cast<std::int64_t>(e.ts.time_since_epoch().count()))
+            .field("price_micros", e.price.value())
+            .field("value_micros", e.value.value())
+            .end_object();
+        out += j.str();
+        return true;
+    });
+}
+}  // namespace
+
 int log_command(const Args& argv) {
+    register_feed_event_decoder();
     const CliArgs args(argv, {}, {"help", "repair"});
     const auto& positional = args.positional();
     if (args.has("help")) {

@@ -11,7 +11,7 @@ namespace bidline {
 namespace {
 constexpr const char* kHelp = R"(usage: bidline replay --input FILE... [--format ndjson|ipinyou]
                       (--config CFG | --budget AMOUNT --strategy NAME [--bid CPM] --pacing MODE)
-                      [--bucket 1h] [--out report.json]
+                      [--controller dual|pid|throttle] [--bucket 1h] [--out report.json]
        bidline replay --input FILE... --compare CFG1 CFG2 ...
 
 Runs the real bid path single-threaded over the traffic in FILE (simulated
@@ -20,10 +20,13 @@ pay the market price in second-price auctions and our bid in first-price
 ones). Budgets, leases and the control loop are live.
   --strategy  manual_cpm | manual_cpc | max_clicks | target_cpa | target_roas | max_conversions
   --pacing    even | traffic | asap | front_loaded
+  --controller  pacing controller of model-driven strategies: dual (default),
+              pid or throttle (manual bids are always throttled)
   --bucket    timeline bucket: Ns, Nm or Nh (default 1h)
   --compare   run several configurations on the same traffic and print a table
 report.json: {"totals":{bids,wins,impressions,clicks,conversions,conversion_value,spend},
-              "line_items":[…], "timeline":[{t,spend,wins,clicks}]}; spend in currency units.
+              "line_items":[…], "timeline":[{t,spend,cumulative_spend,planned_spend,wins,clicks}]};
+              spend in currency units; planned_spend is the plan to date at the bucket's end.
 )";
 
 std::chrono::microseconds parse_bucket(const std::string& s) {
@@ -41,7 +44,8 @@ std::chrono::microseconds parse_bucket(const std::string& s) {
 }  // namespace
 
 int replay_command(const Args& argv) {
-    CliArgs args(argv, {"input", "format", "config", "budget", "strategy", "bid", "pacing", "bucket", "out", "compare"},
+    CliArgs args(argv, {"input", "format", "config", "budget", "strategy", "bid", "pacing", "controller", "bucket", "out",
+                  "compare"},
                  {"help"});
     if (args.has("help")) {
         std::fputs(kHelp, stdout);
@@ -54,6 +58,9 @@ int replay_command(const Args& argv) {
     if (!format) throw CliError("--format: expected ndjson or ipinyou");
     ReplayOptions options;
     options.bucket = parse_bucket(args.get("bucket").value_or("1h"));
+    const auto controller = parse_pacing_controller(args.get("controller").value_or("dual"));
+    if (!controller) throw CliError("--controller: expected dual, pid or throttle");
+    options.controller = *controller;
 
     std::vector<std::pair<std::string, Config>> runs;
     if (args.has("compare")) {

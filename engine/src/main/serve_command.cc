@@ -2,6 +2,7 @@
 
 #include <climits>
 #include <cstdio>
+#include <filesystem>
 #include <ctime>
 #include <iostream>
 
@@ -12,7 +13,12 @@
 #include "bidline/engine/control_loop.h"
 #include "bidline/engine/demo_traffic.h"
 #include "bidline/engine/engine_state.h"
+#include "bidline/engine/logging.h"
+#include "bidline/engine/observability_routes.h"
+#include "bidline/engine/optimizer_service.h"
+#include "bidline/engine/ledger_recovery.h"
 #include "bidline/engine/server.h"
+#include "bidline/feeds/event_log_group_commit.h"
 #include "main/commands.h"
 
 namespace bidline {
@@ -41,8 +47,9 @@ void print_summary(const Config& c, const std::string& source) {
 }  // namespace
 
 int serve_command(const Args& argv_rest, char** argv, bool demo) {
-    const CliArgs args(argv_rest, {"config", "host", "port", "shards", "data-dir", "io", "check-config", "rate", "seed", "duration"},
-                       {"help"});
+    const CliArgs args(argv_rest, {"config", "host", "port", "shards", "data-dir", "io", "check-config", "rate", "seed", "duration",
+                        "optimizer-interval", "optimizer-min-days", "optimizer-max-change"},
+                       {"help", "optimizer-approval"});
     if (args.has("help")) {
         std::fputs(kServeHelp, stdout);
         return 0;
@@ -52,6 +59,7 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
         return 0;
     }
     choose_io_backend(args.get("io").value_or("auto"), argv);
+    setup_json_logging();
 
     Config config = (!demo && args.has("config")) ? load_config_file(args.required("config")) : load_demo_config();
     if (auto h = args.get("host")) config.engine.listen_host = *h;
@@ -72,8 +80,28 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     EngineState state(config, clock);
     state.io_backend = Server::io_backend();
     ControlLoop control(state);
+    // The ledger comes back from the event log exactly as acknowledged.
+    const std::filesystem::path events_dir = std::filesystem::path(config.engine.data_dir) / "events";
+    const RecoveryStats recovered = recover_ledger(events_dir, *state.catalog.load(), control);
+    if (recovered.records > 0)
+        spdlog::info("recovered {} events from {} ({} applied, {} orphans)", recovered.records, events_dir.string(),
+                     recovered.applied, recovered.orphans);
     control.start();
+    register_observability_routes(state, control);
+    const auto optimizer = start_optimizer(state, args);  // routes before the server starts
     Server server(state);
+    // Events are acknowledged only once durable: group-committed by the log
+    // writer thread, which wakes the shards whose records became durable.
+    feeds::GroupCommitOptions log_options;
+    log_options.log.directory = events_dir;
+    log_options.producers = static_cast<std::uint32_t>(state.shards.size());
+    log_options.on_durable = [&state](std::span<const feeds::ProducerId> producers) {
+        for (feeds::ProducerId p : producers)
+            if (p.value < state.shards.size() && state.shards[p.value]->wake_on_durable)
+                state.shards[p.value]->wake_on_durable();
+    };
+    feeds::GroupCommitLog event_log(log_options);
+    state.event_log = &event_log;
     server.start();
     // The notice URLs must name the port we really got.
     if (config.engine.notice_base_url.empty())
@@ -84,6 +112,7 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     std::printf("bidline: listening on http://%s:%u\n", config.engine.listen_host.c_str(), server.port());
     std::printf("  POST /openrtb2/bid        OpenRTB 2.5/2.6 bid requests (200 bid, 204 no bid, 400 invalid)\n"
                 "  GET  /v1/notice/win|bill|loss|click|conversion   notices from bid responses\n"
+                "  POST /v1/events           NDJSON performance events (durable before the answer)\n"
                 "  GET  /v1/stats            live stats (JSON)\n"
                 "  GET  /healthz             liveness\n"
                 "  %zu shards, io backend %s, %s\n",
@@ -117,6 +146,7 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     spdlog::info("bidline stopping (signal {})", sig > 0 ? sig : 0);
     if (traffic) traffic->stop();
     server.stop();
+    event_log.stop();
     control.stop();
     spdlog::info("bidline stopped");
     return 0;

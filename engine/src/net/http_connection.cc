@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "bidline/feeds/event_log_group_commit.h"
 #include "net/shard_server.h"
 
 namespace bidline::net {
@@ -157,6 +158,7 @@ void HttpConnection::handle(const HttpRequest& req) {
         counters.bid_latency.record(static_cast<std::uint64_t>(ns.count()));
     }
     respond(r, keep_alive && !close_after_write_);
+    hold_until_seq_ = std::max(hold_until_seq_, r.durable_after);
     if (req.method == HttpMethod::head) {
         // HEAD: headers only. respond() appended the body; drop it.
         out_.resize(out_.size() - r.body.size());
@@ -204,8 +206,26 @@ void HttpConnection::respond(const RouteResponse& r, bool keep_alive) {
     if (r.status != 204) out_ += r.body;
 }
 
+void HttpConnection::on_durable() {
+    if (hold_until_seq_ != 0 && !out_.empty()) write();
+}
+
 void HttpConnection::write() {
     if (writing_ || closed_) return;
+    if (hold_until_seq_ != 0) {
+        // Acknowledge events only once they are durable; on_durable() retries.
+        const auto* log = shard_.state().event_log;
+        if (log != nullptr && !log->failed() &&
+            log->durable_sequence(feeds::ProducerId{shard_.resources().id}) < hold_until_seq_)
+            return;
+        if (log != nullptr && log->failed()) {
+            // The log failed: these events are not durable. Tell the client to retry.
+            out_.clear();
+            respond_error(503, "event_log_failed", "events could not be made durable; retry");
+            close_after_write_ = true;
+        }
+        hold_until_seq_ = 0;
+    }
     writing_ = true;
     asio::async_write(socket_, asio::buffer(out_),
                       [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {

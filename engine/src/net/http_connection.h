@@ -25,6 +25,8 @@ public:
     void check_deadline(std::int64_t now_us);
     // Graceful stop: finish what is in flight, then close.
     void drain();
+    // The event log made more records durable: send held responses.
+    void on_durable();
     void close();
     bool closed() const { return closed_; }
 
@@ -49,6 +51,7 @@ private:
     bool close_after_write_ = false;
     bool closed_ = false;
     bool sent_continue_ = false;
+    std::uint64_t hold_until_seq_ = 0;  // event-log sequence the buffered responses wait for
     std::int64_t deadline_us_ = 0;
     std::int64_t request_started_us_ = 0;  // first byte of the current partial request
 };

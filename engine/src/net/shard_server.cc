@@ -16,7 +16,17 @@ constexpr auto kSweepEvery = std::chrono::milliseconds(100);
 
 ShardServer::ShardServer(EngineState& state, ShardResources& resources)
     : state_(state), resources_(resources), router_(state, resources),
-      inflate_buf_(new char[state.settings.limits.max_body_bytes]) {}
+      inflate_buf_(new char[state.settings.limits.max_body_bytes]) {
+    // Called on the event log's writer thread: hop onto this shard's thread.
+    resources_.wake_on_durable = [this] {
+        asio::post(io_, [this] {
+            std::vector<HttpConnection*> all;
+            all.reserve(connections_.size());
+            for (auto& [p, c] : connections_) all.push_back(p);
+            for (HttpConnection* c : all) c->on_durable();
+        });
+    };
+}
 
 HttpLimits ShardServer::limits() const {
     return HttpLimits{state_.settings.limits.max_header_bytes, state_.settings.limits.max_body_bytes};

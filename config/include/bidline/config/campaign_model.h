@@ -3,6 +3,7 @@
 // the admin API); the engine compiles it into an immutable Catalog.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -78,6 +79,25 @@ struct LineItem {
     std::vector<Creative> creatives;
 };
 
+// Hour-of-week schedule in the campaign's time zone: slot = weekday × 24 +
+// hour, Monday = 0. Off hours get no bids and no planned budget; on hours
+// scale the bid by their multiplier. The default is on everywhere at 1.0.
+struct Daypart {
+    static constexpr int kHours = 168;
+    std::array<bool, kHours> on = filled(true);
+    std::array<float, kHours> multiplier = filled(1.0f);
+
+    bool operator==(const Daypart&) const = default;
+
+private:
+    template <class T>
+    static constexpr std::array<T, kHours> filled(T v) {
+        std::array<T, kHours> a{};
+        a.fill(v);
+        return a;
+    }
+};
+
 struct Campaign {
     CampaignId id;
     AdvertiserId advertiser;
@@ -88,6 +108,11 @@ struct Campaign {
     Date end{};
     PacingMode pacing = PacingMode::even;
     std::string timezone;      // IANA name; empty = the advertiser's
+    Daypart daypart;
+    bool paused = false;       // manual pause: no bids, no leases
+    // Manual override of the pacing controller's bid multiplier (0 = none):
+    // the controller keeps learning but the bid path uses this value.
+    double bid_multiplier_override = 0.0;
 };
 
 struct Advertiser {

@@ -85,6 +85,10 @@ private:
     std::shared_ptr<const ControlState> control_;
     std::uint64_t catalog_seen_ = 0, control_seen_ = 0;
     std::uint64_t bid_seq_ = 0;
+    // Throttle draws: xorshift64, seeded from the shard id so that replay
+    // (one shard) is reproducible; never zero.
+    std::uint64_t throttle_rng_ = 0;
+    double next_uniform();
     std::array<BidOut, 8> bids_{};
     std::array<PlacedBid, 8> placed_{};
     std::size_t placed_count_ = 0;

@@ -10,17 +10,35 @@
 // stays within the daily budget of the line item and of its campaign, so
 // spend cannot pass the budget unless an exchange charges more than our bid
 // or a win arrives after its bid expired (both counted in stats).
+//
+// Pacing: each campaign's day runs in its own time zone (spend_today resets
+// at local midnight). Per tick and line item the loop computes the planned
+// cumulative spend (PacingPlan × daily budget), feeds the gap between the
+// spend rate the plan wants and the realised rate to the line item's
+// PacingController, bounds the change (PacingSafetyLimits) and publishes a
+// bid multiplier and a pass probability in ControlState. Except for asap,
+// leases are not granted ahead of the plan by more than a small slack.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "bidline/engine/engine_state.h"
+#include "bidline/engine/minute_series.h"
 #include "bidline/feeds/event_deduper.h"
+#include "bidline/pacing/pacing_controller.h"
+#include "bidline/pacing/pacing_plan.h"
+#include "bidline/pacing/safety_limits.h"
+#include "bidline/pacing/traffic_profile.h"
+#include "bidline/pacing/zone_offsets.h"
 
 namespace bidline {
 
@@ -48,7 +66,38 @@ public:
     void tick();
 
     const LineItemLedger& ledger(std::uint32_t line_item) const { return ledger_[line_item]; }
+    // Any thread may call series().published() (the 24 h one-minute series).
+    const LineItemSeries& series() const { return series_; }
+
+    // Applies one event as if a shard had sent it: start-up recovery from
+    // the event log uses this before any shard runs.
+    void recover(const ShardEvent& e) {
+        now_us_ = state_.clock.now().time_since_epoch().count();  // dedupe windows run on arrival time
+        apply(e);
+    }
     std::chrono::seconds bid_expiry{60};
+
+    // Pacing. Which controller new line items get (manual_cpm/manual_cpc
+    // are always throttled: their price is the advertiser's); set before
+    // the first tick.
+    PacingControllerKind controller_kind = PacingControllerKind::dual;
+    PacingSafetyLimits safety;
+    // Leases may run ahead of the plan by this share of the daily budget.
+    double plan_slack = 0.01;
+    // The realised spend rate is smoothed over this time constant.
+    std::chrono::seconds rate_window{60};
+    // The plan's rate is aimed at over this horizon, closing any gap with it.
+    std::chrono::seconds catch_up{900};
+
+    // Planned spend to date of the budget the line item paces against
+    // (its own daily budget, else its campaign's), micros.
+    std::int64_t planned_spend(std::uint32_t line_item) const;
+    double multiplier(std::uint32_t line_item) const;
+    double pass_probability(std::uint32_t line_item) const;
+    // Sum over campaigns of daily budget × plan to date (asap: the budget).
+    std::int64_t planned_spend_all_campaigns() const;
+    // "throttle", "dual", "pid", or "none" (asap, no budget, not yet ticked).
+    std::string_view pacing_controller_name(std::uint32_t line_item) const;
 
 private:
     struct InFlight {
@@ -60,7 +109,34 @@ private:
     void drain(std::int64_t now_us);
     void apply(const ShardEvent& e);
     void expire(std::int64_t now_us);
+    // Per campaign, in its zone: the local day (rolls spend_today), today's
+    // plan, the share of it due by now, the hour of the week.
+    struct CampaignClock {
+        ZoneOffsets zone;
+        std::int64_t local_day = 0;
+        double seconds_into_day = 0;
+        int hour_of_week = 0;
+        Date date{};
+        PacingPlan plan;
+        double planned_fraction = 0;  // plan.cumulative(now)
+        double ahead_fraction = 0;    // plan.cumulative(now + catch_up)
+        double rate = 0;              // smoothed campaign spend, micros/s
+        std::int64_t last_spend = 0;
+    };
+    struct LineItemPacing {
+        std::unique_ptr<PacingController> controller;
+        double multiplier = 1.0, pass = 1.0;  // after the safety limits
+        double rate = 0;                      // smoothed spend, micros/s
+        std::int64_t last_spend = 0;
+        std::int64_t planned = 0;             // planned spend to date, micros
+    };
+
     void roll_day(std::int64_t now_us);
+    // Whether a win at `t_us` belongs to the line item's current local day.
+    bool counts_today(std::uint32_t line_item, std::int64_t t_us) const;
+    std::array<double, 168> local_traffic(const ZoneOffsets& zone, std::int64_t utc_s) const;
+    void observe_traffic(std::int64_t now_us);
+    void run_pacing(std::int64_t now_us);
     void grant_leases();
     void publish_control(std::int64_t now_us);
     void render_stats(std::int64_t now_us);
@@ -69,6 +145,15 @@ private:
     std::shared_ptr<const Catalog> catalog_;
     std::vector<LineItemLedger> ledger_;
     std::unordered_map<std::uint64_t, InFlight> in_flight_;
+    std::vector<CampaignClock> clocks_;                        // by campaign index
+    std::unordered_map<std::string, std::int64_t> local_day_;  // by campaign id: survives catalog swaps
+    std::unordered_map<std::string, ZoneOffsets> zones_;       // loaded once per zone name
+    std::uint64_t clocks_version_ = ~std::uint64_t{0};
+    std::vector<LineItemPacing> pacing_;                       // by line item index
+    TrafficProfile traffic_;                                   // UTC hour of week
+    std::uint64_t traffic_requests_ = 0;
+    std::int64_t traffic_last_us_ = 0;
+    std::int64_t pacing_last_us_ = 0;
     // Win/billing notices seen, by bid key: exchanges retry notices, and the
     // win and the billing notice of one bid must count once.
     feeds::EventDeduper won_{1u << 18, std::chrono::hours(24)};
@@ -80,6 +165,7 @@ private:
     double qps_ = 0.0;
     std::atomic<bool> running_{false};
     std::thread thread_;
+    LineItemSeries series_;  // one-minute buckets per line item, last 24 h
 };
 
 }  // namespace bidline

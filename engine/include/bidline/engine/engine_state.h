@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string_view>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +15,7 @@
 #include "bidline/engine/catalog.h"
 #include "bidline/engine/clock.h"
 #include "bidline/engine/control_state.h"
+#include "bidline/engine/daily_series.h"
 #include "bidline/engine/shard_counters.h"
 #include "bidline/engine/shard_event.h"
 #include "bidline/engine/snapshot.h"
@@ -32,6 +35,25 @@ struct ShardResources {
     ShardCounters counters;
     std::unique_ptr<LineItemShardState[]> line_items;
     SpscRing<ShardEvent> events;  // shard -> control
+    Counter feed_events_accepted{};
+    Counter feed_events_rejected{};
+    Counter feed_events_orphaned{};  // valid, but no known line item or bid: counted, not applied
+    // Set by the shard's server: resumes responses waiting for durability.
+    // Called from the event log's writer thread (must be thread-safe).
+    std::function<void()> wake_on_durable;
+};
+
+namespace feeds { class GroupCommitLog; }
+struct HttpRequest;
+struct RouteResponse;
+
+// An endpoint added at start-up by a service (metrics, dashboard, optimizer,
+// admin...). Runs on the shard thread that received the request; off the
+// bid path, so it may allocate. `scratch` is the shard's response buffer
+// for this route: the returned body may point into it.
+struct ExtraRoute {
+    std::string path;        // exact path, or a prefix when it ends with '/'
+    std::function<RouteResponse(const HttpRequest& req, std::string_view body, std::string& scratch)> handle;
 };
 
 struct EngineState {
@@ -46,6 +68,13 @@ struct EngineState {
     Snapshot<std::string> stats_json;     // rendered by the control thread each tick
     Snapshot<std::string> metrics_text;   // Prometheus exposition, likewise
     std::vector<std::unique_ptr<ShardResources>> shards;
+    // Registered before the server starts; read-only afterwards.
+    std::vector<ExtraRoute> routes;
+    // Daily spend/outcome per campaign: the control thread records, the optimizer reads.
+    DailySeriesRecorder daily_series;
+    // The durable event log (owned by `serve`); null in tests and replay,
+    // where events are applied without being logged.
+    feeds::GroupCommitLog* event_log = nullptr;
 };
 
 }  // namespace bidline

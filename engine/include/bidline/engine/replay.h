@@ -13,6 +13,7 @@
 
 #include "bidline/config/config.h"
 #include "bidline/feeds/replay_source.h"
+#include "bidline/pacing/pacing_controller.h"
 
 namespace bidline {
 
@@ -25,6 +26,9 @@ struct ReplayTally {
 struct ReplayBucket {
     std::int64_t start_us = 0;
     ReplayTally tally;
+    // The campaigns' planned cumulative spend at the end of the bucket (the
+    // control loop's plan to date), to compare with cumulative spend.
+    std::int64_t planned_spend_micros = 0;
 };
 
 struct ReplayReport {
@@ -38,6 +42,7 @@ struct ReplayReport {
 
 struct ReplayOptions {
     std::chrono::microseconds bucket = std::chrono::hours(1);
+    PacingControllerKind controller = PacingControllerKind::dual;
 };
 
 ReplayReport run_replay(const Config& config, ReplaySource& source, const ReplayOptions& options);

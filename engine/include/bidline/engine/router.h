@@ -13,6 +13,10 @@
 #include "bidline/engine/bid_path.h"
 #include "bidline/engine/engine_state.h"
 #include "bidline/engine/http_request.h"
+#include "bidline/feeds/event.h"
+#include "bidline/feeds/event_line_parser.h"
+
+namespace flatbuffers { class FlatBufferBuilder; }
 
 namespace bidline {
 
@@ -23,11 +27,15 @@ struct RouteResponse {
     std::string_view openrtb_version;  // echoed as x-openrtb-version when set
     std::uint32_t retry_after_s = 0;   // Retry-After header when > 0
     std::string_view allow;            // Allow header for 405
+    // When > 0: hold this response until the shard's records up to this
+    // event-log sequence are durable (acknowledge only what survives a crash).
+    std::uint64_t durable_after = 0;
 };
 
 class Router {
 public:
     Router(EngineState& state, ShardResources& shard);
+    ~Router();
 
     // `body` is the request body after any gzip inflation.
     RouteResponse route(const HttpRequest& req, std::string_view body, Timestamp received);
@@ -41,6 +49,11 @@ public:
 
 private:
     RouteResponse notice(const HttpRequest& req, std::string_view kind, Timestamp received);
+    RouteResponse events(const HttpRequest& req, std::string_view body);
+    // Logs one event (if the engine has an event log) and hands it to the
+    // control loop. Returns the log sequence (0 when not logged); false in
+    // `queued` when the control ring was full.
+    std::uint64_t ingest(const feeds::Event& event, bool& orphan, bool& overloaded);
 
     EngineState& state_;
     ShardResources& shard_;
@@ -49,6 +62,10 @@ private:
     std::shared_ptr<const Catalog> catalog_;
     std::uint64_t stats_seen_ = 0, catalog_seen_ = 0;
     std::string scratch_;
+    std::string extra_scratch_;
+    std::unique_ptr<feeds::EventLineParser> event_parser_;
+    std::unique_ptr<flatbuffers::FlatBufferBuilder> fbb_;
+    feeds::Event event_;
 };
 
 // Value of `key` in a URL query string (not decoded); empty if absent.

@@ -25,7 +25,8 @@ enum class NoBidReason : std::uint8_t {
     budget,           // leases spent
     currency,         // we cannot bid in any currency the request allows
     blocked,          // bcat/badv removed every creative
-    paused,           // pacing gate throttled
+    paused,           // catalog swap in progress (no live set yet)
+    throttled,        // the pacing throttle skipped every candidate
     tmax,             // could not answer within tmax
     response_too_large,
     count_

@@ -16,6 +16,11 @@ struct MarketOptions {
     std::uint64_t requests = 100'000;
     std::uint64_t seed = 1;
     std::int64_t start_us = 1'780'272'000'000'000;  // 2026-06-01T00:00:00Z
+    // Adds "pctr": the hidden CTR times log-normal noise (sd 0.3), the
+    // score of a decent but imperfect click model, so that click-driven
+    // strategies can be replayed before any model is trained. Drawn from a
+    // separate generator: the rest of the file is the same with or without.
+    bool with_pctr = false;
 };
 
 // Writes `requests` lines; returns the number written.

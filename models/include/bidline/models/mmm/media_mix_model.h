@@ -37,6 +37,9 @@ struct MmmOptions {
     int max_sweeps = 5;               // passes over the channels per start
     std::vector<double> ridge_grid = {0.0, 1e-4, 1e-3, 1e-2, 1e-1};
     int cv_folds = 3;
+    // Weight of the weakly informative prior on adstock and saturation
+    // parameters in the search (see README.md); 0 = maximum likelihood.
+    double prior_strength = 1.0;
     int bootstrap_draws = 200;        // 0 disables uncertainty
     std::uint64_t seed = 1;
 };

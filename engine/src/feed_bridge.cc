@@ -1,0 +1,41 @@
+#include "bidline/engine/feed_bridge.h"
+
+#include <charconv>
+
+namespace bidline {
+
+std::optional<std::uint64_t> parse_bid_key(std::string_view id) {
+    std::uint64_t key = 0;
+    if (id.size() != 16 || std::from_chars(id.data(), id.data() + 16, key, 16).ptr != id.data() + 16) return std::nullopt;
+    return key;
+}
+
+std::uint64_t event_id_key(std::string_view id) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : id) h = (h ^ c) * 1099511628211ull;
+    return h;
+}
+
+std::optional<ShardEvent> to_shard_event(const feeds::Event& e, const Catalog& catalog, std::uint16_t shard) {
+    ShardEventKind kind;
+    switch (e.kind) {
+        case feeds::EventKind::win: kind = ShardEventKind::win; break;
+        case feeds::EventKind::loss: kind = ShardEventKind::loss; break;
+        case feeds::EventKind::click: kind = ShardEventKind::click; break;
+        case feeds::EventKind::conversion: kind = ShardEventKind::conversion; break;
+        default: return std::nullopt;  // bids, impressions and spend reports do not move the ledger
+    }
+    const CompiledLineItem* li = catalog.find_line_item(e.line_item_id.view());
+    if (li == nullptr || !li->present) return std::nullopt;
+    ShardEvent out{kind, shard, li->index.value, 0, 0, e.ts.time_since_epoch().count()};
+    // Wins de-duplicate by bid (a win notice and an event for the same bid
+    // count once); other kinds by their event id.
+    if (auto key = parse_bid_key(e.bid_id.view()); key && kind == ShardEventKind::win) out.bid_key = *key;
+    else if (kind == ShardEventKind::loss) out.bid_key = parse_bid_key(e.bid_id.view()).value_or(0);
+    else out.bid_key = event_id_key(e.event_id.view()) | (std::uint64_t{1} << 63);
+    if (kind == ShardEventKind::win && out.bid_key == 0) out.bid_key = event_id_key(e.event_id.view());
+    out.micros = kind == ShardEventKind::conversion ? e.value.value() : e.price.value();
+    return out;
+}
+
+}  // namespace bidline

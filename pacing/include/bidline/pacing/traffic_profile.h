@@ -1,0 +1,32 @@
+// How traffic is spread over the hours of a week, learned from the engine's
+// own request counts, with a prior for hours not seen yet (a generic
+// display-traffic day: quiet at night, peak in the evening). The `traffic`
+// pacing mode plans spend in proportion to it. Owned by the control thread.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace bidline {
+
+class TrafficProfile {
+public:
+    static constexpr int kHours = 168;
+
+    // `requests` arrived during (part of) hour-of-week `how`, observed for
+    // `seconds` of that hour.
+    void observe(int how, double requests, double seconds);
+
+    // Relative traffic of each hour of the week (any positive scale). An hour
+    // seen before gives its own rate; an unseen hour borrows the same hour of
+    // the other weekdays, else the prior scaled to the rates seen so far.
+    std::array<double, kHours> weights() const;
+
+    static double prior(int hour_of_day);
+
+private:
+    std::array<double, kHours> requests_{};
+    std::array<double, kHours> seconds_{};
+};
+
+}  // namespace bidline
