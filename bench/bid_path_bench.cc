@@ -29,7 +29,8 @@ namespace bidline {
 namespace {
 
 struct Fixture {
-    explicit Fixture(std::uint32_t n) : clock(Timestamp{std::chrono::sys_days{std::chrono::year{2026} / 6 / 1}.time_since_epoch()}) {
+    explicit Fixture(std::uint32_t n)
+        : clock(Timestamp{std::chrono::sys_days{std::chrono::year{2026} / 6 / 1}.time_since_epoch()}) {
         Config c;
         c.engine.shards = 1;
         c.campaigns = synthetic_campaign_model(n);

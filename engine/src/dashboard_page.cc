@@ -223,12 +223,24 @@ constexpr std::string_view kPage = R"bidline_html(<!doctype html>
     if (note) d.appendChild(el("div", "t", note));
     return d;
   }
+  // How far through its own day (0..1) the campaign's time zone is: pacing
+  // plans run from the campaign's local midnight.
+  function dayFraction(tz, ms) {
+    try {
+      var parts = new Intl.DateTimeFormat("en-GB", {timeZone: tz || "UTC", hour: "2-digit", minute: "2-digit",
+                                                    second: "2-digit", hourCycle: "h23"}).formatToParts(new Date(ms));
+      var v = {}; parts.forEach(function (p) { v[p.type] = Number(p.value); });
+      return (v.hour * 3600 + v.minute * 60 + v.second) / 86400;
+    } catch (e) {
+      return (ms / 864e5) % 1;
+    }
+  }
   function renderCampaigns(stats) {
     var rows = campaignRows(stats), cards = $("cards");
-    var nowUs = stats.time_us, nowMinF = nowUs / 6e7, dayStartMin = Math.floor(nowMinF / 1440) * 1440;
-    var nowFrac = (nowMinF - dayStartMin) / 1440;
+    var nowUs = stats.time_us, nowMinF = nowUs / 6e7;
     cards.textContent = "";
     (stats.campaigns || []).forEach(function (c) {
+      var nowFrac = dayFraction(c.timezone, nowUs / 1000), dayStartMin = nowMinF - nowFrac * 1440;
       var r = rows[c.id], cc = catalogCampaign(c.id), cur = cc ? cc.currency : "USD";
       var budget = c.budget_micros, spend = c.spend_micros, left = Math.max(0, budget - spend);
       var planNow = pick(c, ["planned_spend_micros"]);
@@ -239,7 +251,7 @@ constexpr std::string_view kPage = R"bidline_html(<!doctype html>
       card.dataset.budgetMicros = String(budget); card.dataset.winRate = isFinite(winRate) ? winRate.toFixed(4) : "";
       card.appendChild(el("h2", null, (cc && cc.name ? cc.name + " " : "") + "· " + c.id));
       card.appendChild(el("div", "sub", (cc ? cc.advertiser : c.advertiser) + " · pacing " + c.pacing +
-                                          " · day " + (c.timezone ? "(" + c.timezone + " campaign) " : "") + "shown in UTC"));
+                                          " · day in " + (c.timezone || "UTC")));
       var k = el("div", "kpis");
       var pace = plan > 0 ? spend / plan - 1 : NaN;
       k.appendChild(kpi("Spent today", money(spend, cur), "", budget > 0 ? "of " + money(budget, cur) : "no daily cap"));
@@ -267,7 +279,7 @@ constexpr std::string_view kPage = R"bidline_html(<!doctype html>
       var canvas = el("canvas", "day"); canvas.dataset.campaign = c.id; card.appendChild(canvas);
       var lg = el("div", "legend");
       lg.innerHTML = '<span style="background:#2563eb"></span>spend today<span style="background:#9aa4b2"></span>plan (even pacing)' +
-                     '<span style="background:#fca5a5"></span>daily budget' + (mult != null ? " · bid multiplier " + mult.toFixed(2) + "×" : "");
+                     '<span style="background:#fca5a5"></span>daily budget' + (planNow != null ? " · ● engine plan by now" : "") + (mult != null ? " · bid multiplier " + mult.toFixed(2) + "×" : "");
       card.appendChild(lg);
       var table = el("table"), head = el("tr");
       ["Line item", "Strategy", "Spend", "Bids", "Wins", "Win rate", "Clicks", "CTR", "Bid mult."].forEach(function (h) { head.appendChild(el("th", null, h)); });

@@ -28,7 +28,8 @@ RouteResponse json_error(std::string& scratch, std::uint16_t status, std::string
 }
 
 RouteResponse wrong_method(std::string& scratch, std::string_view allow) {
-    RouteResponse r = json_error(scratch, 405, "method_not_allowed", std::string("this endpoint answers ") + std::string(allow));
+    RouteResponse r =
+        json_error(scratch, 405, "method_not_allowed", std::string("this endpoint answers ") + std::string(allow));
     r.allow = allow;
     return r;
 }
@@ -46,7 +47,8 @@ std::optional<std::string_view> form_value(std::string_view form, std::string_vi
     return std::nullopt;
 }
 
-RouteResponse override_budget(OptimizerService& o, const HttpRequest& req, std::string_view body, std::string& scratch) {
+RouteResponse override_budget(OptimizerService& o, const HttpRequest& req, std::string_view body,
+                              std::string& scratch) {
     auto get = [&](std::string_view name) {
         auto v = form_value(req.query, name);
         return v ? v : form_value(body, name);
@@ -66,7 +68,8 @@ RouteResponse override_budget(OptimizerService& o, const HttpRequest& req, std::
     return json_reply(scratch, 200, o.render_json());
 }
 
-RouteResponse optimizer_action(OptimizerService& o, const HttpRequest& req, std::string_view body, std::string& scratch) {
+RouteResponse optimizer_action(OptimizerService& o, const HttpRequest& req, std::string_view body,
+                               std::string& scratch) {
     const std::string_view action = req.path.substr(std::string_view("/v1/optimizer/").size());
     if (req.method != HttpMethod::post) return wrong_method(scratch, "POST");
     if (action == "run") {
@@ -92,14 +95,16 @@ RouteResponse optimizer_action(OptimizerService& o, const HttpRequest& req, std:
 }  // namespace
 
 void register_optimizer_routes(EngineState& state, OptimizerService& optimizer) {
-    state.routes.push_back({"/v1/optimizer", [&optimizer](const HttpRequest& req, std::string_view, std::string& scratch) {
-                                if (req.method != HttpMethod::get && req.method != HttpMethod::head)
-                                    return wrong_method(scratch, "GET, HEAD");
-                                return json_reply(scratch, 200, optimizer.render_json());
-                            }});
-    state.routes.push_back({"/v1/optimizer/", [&optimizer](const HttpRequest& req, std::string_view body, std::string& scratch) {
-                                return optimizer_action(optimizer, req, body, scratch);
-                            }});
+    state.routes.push_back(
+        {"/v1/optimizer", [&optimizer](const HttpRequest& req, std::string_view, std::string& scratch) {
+             if (req.method != HttpMethod::get && req.method != HttpMethod::head)
+                 return wrong_method(scratch, "GET, HEAD");
+             return json_reply(scratch, 200, optimizer.render_json());
+         }});
+    state.routes.push_back(
+        {"/v1/optimizer/", [&optimizer](const HttpRequest& req, std::string_view body, std::string& scratch) {
+             return optimizer_action(optimizer, req, body, scratch);
+         }});
 }
 
 std::unique_ptr<OptimizerService> start_optimizer(EngineState& state, const CliArgs& args) {

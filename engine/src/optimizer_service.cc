@@ -139,27 +139,32 @@ void OptimizerService::run_once() {
         for (const auto& [id, a] : applied_)
             if (!a.overridden) budgets[id] = a.current_micros;
     }
-    // Complete days only (today is still running), the most recent max_days.
-    std::int64_t first = today, last = today - 1;
+    // Complete days only (today is still running), up to the last day with
+    // data (a gap at the end, e.g. the engine was down, is not zero spend),
+    // the most recent max_days of them.
+    std::int64_t first = today, last = today - 1 - options_.max_days;
     for (const auto& [id, days] : history.campaigns)
         if (budgets.count(id))
             for (const auto& [day, v] : days)
-                if (day < today) first = std::min(first, day);
-    first = std::max(first, today - options_.max_days);
+                if (day < today) first = std::min(first, day), last = std::max(last, day);
+    first = std::max(first, last - options_.max_days + 1);
     const std::size_t n = last >= first ? static_cast<std::size_t>(last - first + 1) : 0;
 
-    auto finish = [&](std::string status, std::string error, std::optional<FitSummary> fit, std::optional<OptimizerPlan> plan) {
+    auto finish = [&](std::string status, std::string error, std::optional<FitSummary> fit,
+                      std::optional<OptimizerPlan> plan) {
         std::lock_guard lock(mutex_);
         status_ = std::move(status);
         error_ = std::move(error);
         if (fit) last_fit_ = std::move(fit);
         if (plan) plan_ = std::move(plan);
     };
-    if (budgets.empty()) return finish("no_campaigns", "no campaign with a daily budget to plan", std::nullopt, std::nullopt);
+    if (budgets.empty())
+        return finish("no_campaigns", "no campaign with a daily budget to plan", std::nullopt, std::nullopt);
     if (n < static_cast<std::size_t>(options_.min_days))
-        return finish("insufficient_history",
-                      std::to_string(n) + " complete days of history, the fit needs " + std::to_string(options_.min_days),
-                      std::nullopt, std::nullopt);
+        return finish(
+            "insufficient_history",
+            std::to_string(n) + " complete days of history, the fit needs " + std::to_string(options_.min_days),
+            std::nullopt, std::nullopt);
 
     mmm::MediaSeries series;
     series.outcome.assign(n, 0.0);
@@ -194,8 +199,12 @@ void OptimizerService::run_once() {
     } catch (const std::exception& e) {
         return finish("fit_failed", e.what(), std::nullopt, std::nullopt);
     }
-    FitSummary summary{now_us, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), n,
-                       fit.fit.r2, fit.fit.r2_test, has_value ? "conversion_value" : "conversions"};
+    FitSummary summary{now_us,
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                       n,
+                       fit.fit.r2,
+                       fit.fit.r2_test,
+                       has_value ? "conversion_value" : "conversions"};
 
     std::vector<ChannelCurve> curves;
     double total = 0;
@@ -258,7 +267,8 @@ void OptimizerService::apply() {
         }
         const auto catalog = state_.catalog.load();
         for (const CompiledCampaign& c : catalog->campaigns())
-            if (auto it = applied_.find(c.model.id.value); it != applied_.end() && it->second.current_micros != c.model.daily_budget.value())
+            if (auto it = applied_.find(c.model.id.value);
+                it != applied_.end() && it->second.current_micros != c.model.daily_budget.value())
                 changed[it->first] = it->second.current_micros;
     }
     if (changed.empty()) return;
@@ -284,8 +294,10 @@ bool OptimizerService::set_override(const std::string& campaign, std::optional<s
     {
         std::lock_guard lock(mutex_);
         if (!applied_.count(campaign)) return false;
-        if (budget_micros) overrides_[campaign] = *budget_micros;
-        else overrides_.erase(campaign);
+        if (budget_micros)
+            overrides_[campaign] = *budget_micros;
+        else
+            overrides_.erase(campaign);
     }
     wake_.notify_all();
     return true;
@@ -332,7 +344,8 @@ std::string OptimizerService::render_json() const {
     j.begin_object().field("status", std::string_view(status_));
     if (!error_.empty()) j.field("message", std::string_view(error_));
     j.field("runs", runs_);
-    j.key("options").begin_object()
+    j.key("options")
+        .begin_object()
         .field("interval_s", static_cast<std::int64_t>(options_.interval.count()))
         .field("min_days", options_.min_days)
         .field("max_daily_change", options_.max_daily_change)
@@ -340,34 +353,51 @@ std::string OptimizerService::render_json() const {
         .end_object();
     j.key("last_fit");
     if (last_fit_) {
-        j.begin_object().field("finished_us", last_fit_->finished_us).field("seconds", last_fit_->seconds)
-            .field("days", static_cast<std::uint64_t>(last_fit_->days)).field("r2", last_fit_->r2)
+        j.begin_object()
+            .field("finished_us", last_fit_->finished_us)
+            .field("seconds", last_fit_->seconds)
+            .field("days", static_cast<std::uint64_t>(last_fit_->days))
+            .field("r2", last_fit_->r2)
             .field("outcome", std::string_view(last_fit_->outcome));
         j.key("r2_test");
-        if (last_fit_->r2_test) j.value(*last_fit_->r2_test);
-        else j.null();
+        if (last_fit_->r2_test)
+            j.value(*last_fit_->r2_test);
+        else
+            j.null();
         j.end_object();
     } else {
         j.null();
     }
     j.key("plan");
     if (plan_) {
-        j.begin_object().field("made_us", plan_->made_us).field("approved", plan_->approved)
+        j.begin_object()
+            .field("made_us", plan_->made_us)
+            .field("approved", plan_->approved)
             .field("expected_response_per_day", plan_->expected_response);
         j.key("campaigns").begin_array();
         for (const CampaignPlan& c : plan_->campaigns)
-            j.begin_object().field("campaign", std::string_view(c.campaign)).field("budget_micros", c.budget_micros)
-                .field("recommended_micros", c.recommended_micros).field("roi", c.roi).field("mroi", c.mroi)
-                .field("share", c.share).end_object();
+            j.begin_object()
+                .field("campaign", std::string_view(c.campaign))
+                .field("budget_micros", c.budget_micros)
+                .field("recommended_micros", c.recommended_micros)
+                .field("roi", c.roi)
+                .field("mroi", c.mroi)
+                .field("share", c.share)
+                .end_object();
         j.end_array().end_object();
     } else {
         j.null();
     }
     j.key("applied").begin_array();
     for (const auto& [id, a] : applied_)
-        j.begin_object().field("campaign", std::string_view(id)).field("configured_micros", a.configured_micros)
-            .field("day_start_micros", a.day_start_micros).field("current_micros", a.current_micros)
-            .field("target_micros", a.target_micros).field("overridden", a.overridden).end_object();
+        j.begin_object()
+            .field("campaign", std::string_view(id))
+            .field("configured_micros", a.configured_micros)
+            .field("day_start_micros", a.day_start_micros)
+            .field("current_micros", a.current_micros)
+            .field("target_micros", a.target_micros)
+            .field("overridden", a.overridden)
+            .end_object();
     j.end_array().end_object();
     return j.take();
 }

@@ -178,7 +178,12 @@ Config single_campaign_config(double budget, BidStrategy strategy, PacingMode pa
     li.campaign = camp.id;
     li.name = "replay";
     li.bid.strategy = strategy;
-    li.bid.cpm = Micros::from_units(bid_cpm);
+    // --bid is the strategy's own price: a CPM, a CPC or a target CPA.
+    switch (strategy) {
+        case BidStrategy::manual_cpc: li.bid.cpc = Micros::from_units(bid_cpm); break;
+        case BidStrategy::target_cpa: li.bid.target_cpa = Micros::from_units(bid_cpm); break;
+        default: li.bid.cpm = Micros::from_units(bid_cpm); break;
+    }
     Creative cr;
     cr.id = CreativeId{"cr-replay"};
     cr.format = MediaType::banner;

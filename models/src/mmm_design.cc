@@ -64,7 +64,8 @@ void MediaDesign::set_channel(std::size_t c, const ChannelTransform& t) {
     const auto w = adstock_weights(t.adstock);
     apply_adstock(w, spend_[c], adstocked_[c]);
     auto col = x_.col(static_cast<Eigen::Index>(media_begin_ + c));
-    for (std::size_t i = 0; i < adstocked_[c].size(); ++i) col[static_cast<Eigen::Index>(i)] = saturate(t.saturation, adstocked_[c][i]);
+    for (std::size_t i = 0; i < adstocked_[c].size(); ++i)
+        col[static_cast<Eigen::Index>(i)] = saturate(t.saturation, adstocked_[c][i]);
 }
 
 Eigen::VectorXd MediaDesign::penalty(std::size_t rows) const {
@@ -95,7 +96,8 @@ Eigen::VectorXd solve_ridge(const Eigen::MatrixXd& xtx, const Eigen::VectorXd& x
         Eigen::VectorXd r(k);
         for (Eigen::Index i = 0; i < k; ++i) {
             r[i] = xty[free[static_cast<std::size_t>(i)]];
-            for (Eigen::Index j = 0; j < k; ++j) a(i, j) = xtx(free[static_cast<std::size_t>(i)], free[static_cast<std::size_t>(j)]);
+            for (Eigen::Index j = 0; j < k; ++j)
+                a(i, j) = xtx(free[static_cast<std::size_t>(i)], free[static_cast<std::size_t>(j)]);
             a(i, i) += lambda * penalty[free[static_cast<std::size_t>(i)]] + jitter;
         }
         const Eigen::VectorXd sol = a.ldlt().solve(r);

@@ -39,7 +39,8 @@ Eigen::VectorXd fit_rows(const MediaDesign& d, std::size_t rows, double lambda) 
 
 double squared_error(const MediaDesign& d, const Eigen::VectorXd& b, std::size_t from, std::size_t to) {
     const auto n = static_cast<Eigen::Index>(to - from);
-    return (d.y().segment(static_cast<Eigen::Index>(from), n) - d.x().middleRows(static_cast<Eigen::Index>(from), n) * b)
+    return (d.y().segment(static_cast<Eigen::Index>(from), n) -
+            d.x().middleRows(static_cast<Eigen::Index>(from), n) * b)
         .squaredNorm();
 }
 
@@ -53,7 +54,8 @@ int search_transforms(MediaDesign& design, std::size_t train_rows, const MmmOpti
         ++evaluations;
         double prior = 0;
         if (o.prior_strength > 0)
-            for (std::size_t c = 0; c < channels; ++c) prior += transform_prior(design.transform(c), design.typical_spend(c));
+            for (std::size_t c = 0; c < channels; ++c)
+                prior += transform_prior(design.transform(c), design.typical_spend(c));
         const double sse = squared_error(design, fit_rows(design, train_rows, kSearchRidge), 0, train_rows);
         return half_n * std::log(sse + 1e-300) + o.prior_strength * prior;
     };

@@ -197,3 +197,51 @@ TEST(CampaignValidation, TypoedKeyIsReportedBeforeOtherProblems) {
 
 }  // namespace
 }  // namespace bidline
+
+namespace bidline {
+namespace {
+
+// [campaign.daypart], paused and the manual bid override.
+std::string daypart_campaign(std::string_view extra) {
+    return "[[advertiser]]\nid = \"adv-a\"\n\n[[campaign]]\nid = \"c\"\nadvertiser = \"adv-a\"\ndaily_budget = 1\n"
+           "start = 2026-01-01\nend = 2026-12-31\n" + std::string(extra);
+}
+
+TEST(CampaignDaypart, DaysListHoursOnAndRulesSetMultipliers) {
+    const Config c = config_test::load_text(daypart_campaign(
+        "paused = true\nbid_multiplier_override = 0.5\n[campaign.daypart]\nmon = \"09-12,14-18\"\nsun = \"\"\n"
+        "multipliers = [\"mon-fri 18-22 1.3\", \"sat,sun 00-24 0.8\", \"all 03-04 2\"]\n"));
+    const Campaign& k = c.campaigns.campaigns.at(0);
+    EXPECT_TRUE(k.paused);
+    EXPECT_DOUBLE_EQ(k.bid_multiplier_override, 0.5);
+    const Daypart& d = k.daypart;
+    EXPECT_FALSE(d.on[8]);
+    EXPECT_TRUE(d.on[9]);
+    EXPECT_FALSE(d.on[12]);
+    EXPECT_TRUE(d.on[17]);
+    EXPECT_FALSE(d.on[18]);
+    EXPECT_TRUE(d.on[24 + 3]) << "Tuesday is not listed: on all day";
+    for (int h = 0; h < 24; ++h) EXPECT_FALSE(d.on[6 * 24 + h]);
+    EXPECT_FLOAT_EQ(d.multiplier[4 * 24 + 18], 1.3f);  // Friday 18:00
+    EXPECT_FLOAT_EQ(d.multiplier[5 * 24 + 23], 0.8f);  // Saturday 23:00
+    EXPECT_FLOAT_EQ(d.multiplier[5 * 24 + 3], 2.0f);   // the later rule wins
+    EXPECT_FLOAT_EQ(d.multiplier[1 * 24 + 12], 1.0f);
+}
+
+TEST(CampaignDaypart, DefaultsToOnAllWeekAtOneAndRejectsMalformedRules) {
+    const Campaign k = config_test::load_text(daypart_campaign("")).campaigns.campaigns.at(0);
+    EXPECT_EQ(k.daypart, Daypart{});
+    EXPECT_FALSE(k.paused);
+    EXPECT_EQ(k.bid_multiplier_override, 0.0);
+    for (const char* bad : {"mon = \"9-25\"", "mon = \"18-09\"", "tue = \"morning\"", "multipliers = [\"mon 09-10\"]",
+                            "multipliers = [\"funday 09-10 1.2\"]", "multipliers = [\"mon 09-10 50\"]", "noon = \"12-13\""}) {
+        const ConfigError e = config_test::load_error(daypart_campaign("[campaign.daypart]\n" + std::string(bad) + "\n"));
+        EXPECT_TRUE(e.field().starts_with("campaign.daypart")) << bad << ": " << e.field();
+    }
+    EXPECT_EQ(config_test::load_error(daypart_campaign("paused = \"yes\"\n")).field(), "campaign.paused");
+    EXPECT_EQ(config_test::load_error(daypart_campaign("bid_multiplier_override = -1\n")).field(),
+              "campaign.bid_multiplier_override");
+}
+
+}  // namespace
+}  // namespace bidline

@@ -33,16 +33,19 @@ std::string history(int days_back) {
     const struct {
         const char* id;
         double level, beta, kappa;
-    } truth[] = {{"cmp-acme-always-on", 900, 1000, 300}, {"cmp-acme-video-launch", 400, 4000, 800}, {"cmp-globex-audience", 600, 1500, 600}};
+    } truth[] = {{"cmp-acme-always-on", 900, 1000, 300},
+                 {"cmp-acme-video-launch", 400, 4000, 800},
+                 {"cmp-globex-audience", 600, 1500, 600}};
     std::string csv;
     for (int d = days_back; d >= 1; --d) {
         const year_month_day ymd{kToday - days{d}};
         char date[16];
-        std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                      static_cast<unsigned>(ymd.day()));
+        std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
         for (const auto& t : truth) {
             const double s = u(rng) < 0.25 ? 0.0 : t.level * (0.3 + 1.4 * u(rng));
-            csv += std::string(date) + "," + t.id + "," + std::to_string(s) + ",0," + std::to_string(t.beta * s / (t.kappa + s) + 300) + "\n";
+            csv += std::string(date) + "," + t.id + "," + std::to_string(s) + ",0," +
+                   std::to_string(t.beta * s / (t.kappa + s) + 300) + "\n";
         }
     }
     return csv;
@@ -94,7 +97,8 @@ TEST(OptimizerService, SaysInsufficientHistoryThenWalksBudgetsToThePlanDayByDay)
 
     service.import_history(history(30));
     service.run_once();
-    EXPECT_NE(service.render_json().find(R"("status":"insufficient_history","message":"30 complete days)"), std::string::npos)
+    EXPECT_NE(service.render_json().find(R"("status":"insufficient_history","message":"30 complete days)"),
+              std::string::npos)
         << service.render_json();
 
     service.import_history(history(120));
@@ -107,14 +111,15 @@ TEST(OptimizerService, SaysInsufficientHistoryThenWalksBudgetsToThePlanDayByDay)
     for (int day = 0; day < 10; ++day) {
         clock.set(noon(kToday + days{day}));
         service.apply();
-        const std::int64_t v = catalog_budget(state, "cmp-acme-video-launch"), a = catalog_budget(state, "cmp-acme-always-on");
+        const std::int64_t v = catalog_budget(state, "cmp-acme-video-launch"),
+                           a = catalog_budget(state, "cmp-acme-always-on");
         EXPECT_LE(std::abs(v - video), video / 5 + 1) << "day " << day;
         EXPECT_LE(std::abs(a - always_on), always_on / 5 + 1) << "day " << day;
         service.apply();  // the same day again: no further move
         EXPECT_EQ(catalog_budget(state, "cmp-acme-video-launch"), v);
         video = v, always_on = a;
     }
-    EXPECT_GT(video, 400'000'000 * 2);    // reached well past the 20% of one day
+    EXPECT_GT(video, 400'000'000 * 2);  // reached well past the 20% of one day
     EXPECT_LT(always_on, 900'000'000 / 2);
 
     // An override pins the budget at once and survives a replan.

@@ -126,7 +126,7 @@ TEST_F(RouterTest, BillingLossClickAndConversionNotices) {
     ASSERT_EQ(notice("conversion", "bid=0001000000000005&li=mrec&value=12.5").status, 200);
     ShardEvent e;
     ASSERT_TRUE(pop(e));
-    EXPECT_EQ(e.kind, ShardEventKind::billing);
+    EXPECT_EQ(e.kind, ShardEventKind::win) << "a billing notice is the win of its bid: both count once";
     EXPECT_EQ(e.micros, 750);
     EXPECT_EQ(bid_key_shard(e.bid_key), 1);
     ASSERT_TRUE(pop(e));

@@ -38,8 +38,8 @@ std::string synthetic_history() {
     for (int d = 120; d >= 1; --d) {
         const year_month_day ymd{today - days{d}};
         char date[16];
-        std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                      static_cast<unsigned>(ymd.day()));
+        std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
         double value = 2000 + 200 * std::sin(2 * 3.14159265358979 * d / 7.0);
         std::vector<double> spend;
         for (const Truth& t : truth) {
@@ -58,7 +58,8 @@ std::string synthetic_history() {
     return csv;
 }
 
-simdjson::dom::element wait_for_status(HttpClient& c, simdjson::dom::parser& parser, std::string_view want, int runs_at_least) {
+simdjson::dom::element wait_for_status(HttpClient& c, simdjson::dom::parser& parser, std::string_view want,
+                                       int runs_at_least) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     std::string last;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -66,7 +67,9 @@ simdjson::dom::element wait_for_status(HttpClient& c, simdjson::dom::parser& par
         EXPECT_EQ(r.status, 200);
         last = r.body;
         simdjson::dom::element doc = parser.parse(last);
-        if (std::string_view(doc["status"].get_string()) == want && std::int64_t(doc["runs"].get_int64()) >= runs_at_least) return doc;
+        if (std::string_view(doc["status"].get_string()) == want &&
+            std::int64_t(doc["runs"].get_int64()) >= runs_at_least)
+            return doc;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     ADD_FAILURE() << "optimizer never reached " << want << "; last: " << last;
@@ -112,7 +115,8 @@ TEST(OptimizerEndpoint, FitsImportedHistoryAndStepsBudgetsWithinTheDailyLimit) {
               std::max<std::int64_t>(720'000'000, campaign_field(applied, "cmp-acme-always-on", "target_micros")));
     // The control loop paces against the published budget (its stats show it).
     const std::string stats = c.request("GET", "/v1/stats").body;
-    EXPECT_NE(stats.find(std::to_string(campaign_field(applied, "cmp-acme-video-launch", "current_micros"))), std::string::npos);
+    EXPECT_NE(stats.find(std::to_string(campaign_field(applied, "cmp-acme-video-launch", "current_micros"))),
+              std::string::npos);
 
     // A manual override pins the budget at once; clearing it hands it back to the plan.
     HttpResponse o = c.request("POST", "/v1/optimizer/override?campaign=cmp-acme-always-on&budget_micros=850000000");

@@ -10,8 +10,8 @@
 namespace bidline {
 namespace {
 constexpr const char* kHelp = R"(usage: bidline replay --input FILE... [--format ndjson|ipinyou]
-                      (--config CFG | --budget AMOUNT --strategy NAME [--bid CPM] --pacing MODE)
-                      [--controller dual|pid|throttle] [--bucket 1h] [--out report.json]
+                      (--config CFG | --budget AMOUNT --strategy NAME [--bid CPM] [--cpc V] --pacing MODE)
+                      [--controller pid|dual|throttle] [--bucket 1h] [--out report.json]
        bidline replay --input FILE... --compare CFG1 CFG2 ...
 
 Runs the real bid path single-threaded over the traffic in FILE (simulated
@@ -19,9 +19,11 @@ clock from the log, simulated auction: win when our bid beats market_price,
 pay the market price in second-price auctions and our bid in first-price
 ones). Budgets, leases and the control loop are live.
   --strategy  manual_cpm | manual_cpc | max_clicks | target_cpa | target_roas | max_conversions
+  --bid       the strategy's price: CPM (manual_cpm), CPC (manual_cpc) or CPA (target_cpa)
   --pacing    even | traffic | asap | front_loaded
-  --controller  pacing controller of model-driven strategies: dual (default),
-              pid or throttle (manual bids are always throttled)
+  --cpc       value per click: manual_cpc's bid (CPM = 1000 × cpc × pCTR), max_clicks' starting λ
+  --controller  pacing controller of model-driven strategies: pid (default),
+              dual or throttle (manual bids are always throttled)
   --bucket    timeline bucket: Ns, Nm or Nh (default 1h)
   --compare   run several configurations on the same traffic and print a table
 report.json: {"totals":{bids,wins,impressions,clicks,conversions,conversion_value,spend},
@@ -44,7 +46,7 @@ std::chrono::microseconds parse_bucket(const std::string& s) {
 }  // namespace
 
 int replay_command(const Args& argv) {
-    CliArgs args(argv, {"input", "format", "config", "budget", "strategy", "bid", "pacing", "controller", "bucket", "out",
+    CliArgs args(argv, {"input", "format", "config", "budget", "strategy", "bid", "pacing", "controller", "cpc", "bucket", "out",
                   "compare"},
                  {"help"});
     if (args.has("help")) {
@@ -58,8 +60,8 @@ int replay_command(const Args& argv) {
     if (!format) throw CliError("--format: expected ndjson or ipinyou");
     ReplayOptions options;
     options.bucket = parse_bucket(args.get("bucket").value_or("1h"));
-    const auto controller = parse_pacing_controller(args.get("controller").value_or("dual"));
-    if (!controller) throw CliError("--controller: expected dual, pid or throttle");
+    const auto controller = parse_pacing_controller(args.get("controller").value_or("pid"));
+    if (!controller) throw CliError("--controller: expected pid, dual or throttle");
     options.controller = *controller;
 
     std::vector<std::pair<std::string, Config>> runs;
@@ -78,7 +80,10 @@ int replay_command(const Args& argv) {
             if (!pacing) throw CliError("--pacing: expected even, traffic, asap or front_loaded");
             const double budget = args.number("budget", -1);
             if (budget <= 0) throw CliError("--budget: a positive amount is required without --config");
-            runs.emplace_back("command line", single_campaign_config(budget, *strategy, *pacing, args.number("bid", 0.0)));
+            Config c = single_campaign_config(budget, *strategy, *pacing, args.number("bid", 0.0));
+            // Value per click: manual_cpc's bid, max_clicks' starting λ.
+            if (args.has("cpc")) c.campaigns.line_items.at(0).bid.cpc = Micros::from_units(args.number("cpc", 0.0));
+            runs.emplace_back("command line", std::move(c));
         }
     }
 

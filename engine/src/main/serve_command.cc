@@ -35,6 +35,11 @@ Flags override the file. --port 0 picks a free port (printed on stdout).
 demo is serve with the demo configuration plus a synthetic exchange sending
 bid requests (default 200/s) and the wins, clicks and conversions that follow.
 SIGTERM or SIGINT stops gracefully: in-flight requests finish, exit 0.
+Optimizer thread (GET /v1/optimizer; README.md, "Budget optimizer in serve"):
+  --optimizer-interval SECONDS   refit period (default 600)
+  --optimizer-min-days N         complete days of history needed to fit (default 28)
+  --optimizer-max-change F       largest budget move per campaign per UTC day (default 0.2)
+  --optimizer-approval           plans wait for POST /v1/optimizer/approve
 )";
 
 void print_summary(const Config& c, const std::string& source) {
@@ -114,6 +119,7 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
                 "  GET  /v1/notice/win|bill|loss|click|conversion   notices from bid responses\n"
                 "  POST /v1/events           NDJSON performance events (durable before the answer)\n"
                 "  GET  /v1/stats            live stats (JSON)\n"
+                "  GET  /v1/optimizer        last fit, plan and applied budgets; POST /v1/optimizer/run starts a refit\n"
                 "  GET  /healthz             liveness\n"
                 "  %zu shards, io backend %s, %s\n",
                 state.shards.size(), state.io_backend.c_str(),

@@ -80,7 +80,7 @@ public:
     // Pacing. Which controller new line items get (manual_cpm/manual_cpc
     // are always throttled: their price is the advertiser's); set before
     // the first tick.
-    PacingControllerKind controller_kind = PacingControllerKind::dual;
+    PacingControllerKind controller_kind = PacingControllerKind::pid;
     PacingSafetyLimits safety;
     // Leases may run ahead of the plan by this share of the daily budget.
     double plan_slack = 0.01;
@@ -89,8 +89,9 @@ public:
     // The plan's rate is aimed at over this horizon, closing any gap with it.
     std::chrono::seconds catch_up{900};
 
-    // Planned spend to date of the budget the line item paces against
-    // (its own daily budget, else its campaign's), micros.
+    // Control thread only (or tests between ticks). Planned spend to date
+    // of the budget the line item paces against (its own daily budget,
+    // else its campaign's), micros.
     std::int64_t planned_spend(std::uint32_t line_item) const;
     double multiplier(std::uint32_t line_item) const;
     double pass_probability(std::uint32_t line_item) const;

@@ -47,7 +47,7 @@ struct OptimizerOptions {
     int max_days = 365;                  // most recent days used
     double max_daily_change = 0.2;       // per campaign per UTC day, share of the day's starting budget
     bool require_approval = false;
-    double spend_ceiling = 2.0;          // plans stay within this multiple of the largest daily spend seen
+    double spend_ceiling = 2.0;  // plans stay within this multiple of the largest daily spend seen
     int bootstrap_draws = 50;
 };
 

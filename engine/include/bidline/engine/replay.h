@@ -42,7 +42,7 @@ struct ReplayReport {
 
 struct ReplayOptions {
     std::chrono::microseconds bucket = std::chrono::hours(1);
-    PacingControllerKind controller = PacingControllerKind::dual;
+    PacingControllerKind controller = PacingControllerKind::pid;
 };
 
 ReplayReport run_replay(const Config& config, ReplaySource& source, const ReplayOptions& options);

@@ -32,6 +32,7 @@ public:
     virtual std::string_view name() const = 0;
 };
 
+// pid is the default: see the measurements in pacing/README.md.
 enum class PacingControllerKind : std::uint8_t { throttle, dual, pid };
 std::string_view to_string(PacingControllerKind);
 std::optional<PacingControllerKind> parse_pacing_controller(std::string_view);
