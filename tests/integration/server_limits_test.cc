@@ -66,6 +66,21 @@ TEST(ServerLimits, SlowHeadersGet408AndIdleConnectionsClose) {
     EXPECT_EQ(other.request("GET", "/healthz").status, 200);
 }
 
+// Asio picks its reactor at compile time: `bidline` runs sockets on io_uring
+// and re-executes the epoll build when the kernel refuses io_uring (or when
+// asked to). Both backends serve the same engine and say which one runs.
+TEST(IoBackend, EpollBuildServesWhenAskedAndSaysSo) {
+    EngineProcess epoll({"serve", "--io", "epoll", "--shards", "1"});
+    EXPECT_NE(epoll.captured_stdout().find("io backend epoll"), std::string::npos) << epoll.describe();
+    HttpClient c(epoll.host(), epoll.port());
+    EXPECT_EQ(c.request("GET", "/healthz").status, 200);
+
+    EngineProcess uring({"serve", "--io", "uring", "--shards", "1"});
+    EXPECT_NE(uring.captured_stdout().find("io backend io_uring"), std::string::npos) << uring.describe();
+    HttpClient u(uring.host(), uring.port());
+    EXPECT_EQ(u.request("GET", "/healthz").status, 200);
+}
+
 TEST(Demo, ServesAndItsStatsMove) {
     EngineProcess engine({"demo", "--shards", "2", "--rate", "300"});
     HttpClient c(engine.host(), engine.port());
