@@ -31,6 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const OpenRtbError error = parser.parse(json, first);
     check(static_cast<std::uint8_t>(error.code) <= static_cast<std::uint8_t>(OpenRtbErrc::too_large));
     check(std::memchr(error.detail, '\0', sizeof error.detail) != nullptr);
+    if (!error) {
+        check(!first.id.empty() && !first.imps.empty());
+        for (const ImpView& imp : first.imps) check(!imp.id.empty());
+    }
     BidRequestView second;
     const OpenRtbError again = parser.parse(json, second);
     check(again.code == error.code);

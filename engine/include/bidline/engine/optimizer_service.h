@@ -120,6 +120,8 @@ private:
 
     EngineState& state_;
     const OptimizerOptions options_;
+    // Off the hot path: taken by the optimizer thread and by admin requests
+    // (/v1/optimizer), never by the bid path or the control loop's tick.
     mutable std::mutex mutex_;  // guards everything below
     std::condition_variable wake_;
     bool stop_ = false, run_requested_ = false;
