@@ -1,6 +1,7 @@
 // Entry points: text -> TOML document -> Config. toml11's own syntax errors
 // are rewritten into ConfigError so that callers see one error type and one
 // "FILE:LINE: FIELD: REASON" shape whatever went wrong.
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -42,7 +43,42 @@ std::string syntax_reason(const std::string& message) {
     return first;
 }
 
+// Offset of the first byte that is not well-formed UTF-8 (RFC 3629: no
+// overlong forms, no surrogates, nothing above U+10FFFF), or npos.
+std::size_t first_invalid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        std::size_t length = 0;
+        unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
+        if (lead < 0x80) length = 1;
+        else if (lead >= 0xC2 && lead <= 0xDF) length = 2;
+        else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            if (lead == 0xE0) low = 0xA0;
+            if (lead == 0xED) high = 0x9F;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            if (lead == 0xF0) low = 0x90;
+            if (lead == 0xF4) high = 0x8F;
+        } else return i;
+        if (i + length > text.size()) return i;
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto byte = static_cast<unsigned char>(text[i + k]);
+            if (byte < (k == 1 ? low : 0x80) || byte > (k == 1 ? high : 0xBF)) return i;
+        }
+        i += length;
+    }
+    return std::string_view::npos;
+}
+
 toml::value parse_toml(std::string_view text, const std::string& source_name) {
+    // TOML documents are UTF-8, and toml11 reads out of bounds on some
+    // invalid bytes (e.g. '\xff' in a literal string; found by fuzzing).
+    if (const std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
+        const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n');
+        throw ConfigError(source_name, static_cast<int>(line), "syntax", "invalid UTF-8 (TOML files are UTF-8)");
+    }
     std::istringstream stream{std::string(text)};
     try {
         return toml::parse(stream, source_name);

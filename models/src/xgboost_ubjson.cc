@@ -97,7 +97,8 @@ private:
 
     std::size_t length() {
         double n = 0;
-        if (!number(next_marker(), n) || n < 0 || n != static_cast<double>(static_cast<std::size_t>(n)))
+        // Range check before the cast: a float count ≥ 2^64 (or NaN) would make it UB (found by fuzzing).
+        if (!number(next_marker(), n) || !(n >= 0 && n < 0x1p64) || n != static_cast<double>(static_cast<std::size_t>(n)))
             fail("bad length");
         if (n > static_cast<double>(bytes_.size() - pos_) && n > 0) {
             // A count can exceed the remaining bytes only for empty types; none here.

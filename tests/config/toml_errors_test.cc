@@ -23,6 +23,21 @@ TEST(TomlErrors, DuplicateKeyIsASyntaxError) {
     EXPECT_EQ(e.reason(), "value (\"shards\") already exists. (value defined twice)");
 }
 
+// Found by tests/fuzz/config_fuzz: toml11 read past its buffer on a byte
+// that is not UTF-8 inside a literal string.
+TEST(TomlErrors, InvalidUtf8IsASyntaxErrorNotACrash) {
+    for (const char* text : {"'\xff'", "[engine]\nlisten = 'x\x80'\n", "# \xc0\xaf\n", "a = \"\xed\xa0\x80\"\n"}) {
+        const ConfigError e = load_error(text);
+        EXPECT_EQ(e.field(), "syntax") << text;
+        EXPECT_EQ(e.reason(), "invalid UTF-8 (TOML files are UTF-8)") << text;
+    }
+    EXPECT_EQ(load_error("[engine]\nlisten = 'x\x80'\n").line(), 2);
+}
+
+TEST(TomlErrors, Utf8TextIsAccepted) {
+    EXPECT_NO_THROW((void)load_config_text("# caf\xc3\xa9 \xf0\x9f\x98\x80\n", "utf8.toml"));
+}
+
 TEST(TomlErrors, UnknownTopLevelSection) {
     const ConfigError e = load_error("[engine]\nshards = 1\n\n[[campaigns]]\nid = \"c\"\n");
     EXPECT_EQ(e.line(), 4);

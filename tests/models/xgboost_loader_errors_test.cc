@@ -69,6 +69,14 @@ TEST(XgboostLoaderErrors, TruncatedJsonAndUbjson) {
     expect_error(ubj.substr(0, ubj.size() / 2), "bad UBJSON at byte");
 }
 
+// Found by tests/fuzz/xgboost_model_fuzz: a count written as a huge double
+// was cast to size_t before its range was checked (undefined behaviour).
+TEST(XgboostLoaderErrors, UbjsonCountTooLargeForSizeT) {
+    using namespace std::string_literals;
+    expect_error("{i\x01" "a[#D\x45\x20\x8b\x2a\x2c\x28\x02\x91"s, "bad length");
+    expect_error("{i\x01" "a[#D\x7f\xf8\x00\x00\x00\x00\x00\x00"s, "bad length");  // NaN
+}
+
 TEST(XgboostLoaderErrors, NotAModelAtAll) { expect_error("hello", "not an XGBoost model"); }
 
 TEST(XgboostLoaderErrors, MissingFileIsNamed) {
