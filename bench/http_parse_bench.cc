@@ -9,29 +9,12 @@
 #include <vector>
 
 #include "bidline/engine/http_request.h"
+#include "bidline/engine/synthetic_catalog.h"
 
 namespace {
 
-// An OpenRTB 2.6 banner request of the size exchanges typically send.
-std::string openrtb_body() {
-    std::string body =
-        R"({"id":"8f2c1e7a-4b1d-4c9e-9a51-2f6f0c3d9b10","at":1,"tmax":120,"cur":["USD"],)"
-        R"("imp":[{"id":"1","tagid":"homepage-top","bidfloor":0.45,"bidfloorcur":"USD","secure":1,)"
-        R"("banner":{"w":300,"h":250,"format":[{"w":300,"h":250},{"w":320,"h":50}],"pos":1}}],)"
-        R"("site":{"id":"site-1042","domain":"news.example.com","page":"https://news.example.com/world/2026/markets-rally",)"
-        R"("cat":["IAB12"],"publisher":{"id":"pub-77","name":"Example News"}},)"
-        R"("device":{"ua":"Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36",)"
-        R"("ip":"203.0.113.17","geo":{"country":"USA","region":"CA","city":"San Francisco","zip":"94107","lat":37.77,"lon":-122.41},)"
-        R"("devicetype":4,"make":"Google","model":"Pixel 8","os":"Android","osv":"14","language":"en","connectiontype":2},)"
-        R"("user":{"id":"u-5c1d2e","buyeruid":"b-91ab77","ext":{"consent":"CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA"}},)"
-        R"("regs":{"coppa":0,"ext":{"gdpr":0,"us_privacy":"1YNN"}},)"
-        R"("source":{"tid":"c0ffee00-1234-4abc-8def-001122334455","ext":{"schain":{"ver":"1.0","complete":1,)"
-        R"("nodes":[{"asi":"exchange.example","sid":"pub-77","hp":1}]}}},)"
-        R"("ext":{"prebid":{"debug":false}},"pad":")";
-    body.append(1536 - body.size() - 2, 'x');
-    body += "\"}";
-    return body;
-}
+// The same realistic 1.5 KB OpenRTB 2.6 request the bid-path benchmark uses.
+std::string openrtb_body() { return bidline::synthetic_bid_request(); }
 
 std::string bid_request(std::string_view body, std::string_view encoding) {
     std::string r = "POST /openrtb2/bid HTTP/1.1\r\n";

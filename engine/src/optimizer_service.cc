@@ -1,3 +1,6 @@
+// Locks here are off the hot path: the mutex guards the optimizer's own state
+// and is taken by its thread and by /v1/optimizer handlers for a copy at a
+// time, never by the bid path or across a fit.
 #include "bidline/engine/optimizer_service.h"
 
 #include <sys/resource.h>
