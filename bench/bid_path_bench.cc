@@ -7,6 +7,10 @@
 // media-mix model (10 channels, 156 weeks) back to back, as the optimizer
 // thread does in `serve`: compare its p50/p99 with BM_BidPath's in the same
 // run. The fitting thread runs at nice 10, like the optimizer thread.
+//
+// BM_BidPathLoggingRequests adds what `--log-requests full` costs: each
+// request and its decision encoded and handed to a real event log (temp
+// dir; its writer thread fsyncs as in serve). Compare with BM_BidPath/1000.
 #include <benchmark/benchmark.h>
 
 #include <sys/resource.h>
@@ -23,30 +27,53 @@
 
 #include "bidline/engine/bid_path.h"
 #include "bidline/engine/control_loop.h"
+#include "bidline/engine/request_log.h"
 #include "bidline/engine/synthetic_catalog.h"
+#include "bidline/feeds/event_log_group_commit.h"
+
+#include <filesystem>
+#include <optional>
 
 namespace bidline {
 namespace {
 
 struct Fixture {
-    explicit Fixture(std::uint32_t n)
+    explicit Fixture(std::uint32_t n, bool log_requests = false)
         : clock(Timestamp{std::chrono::sys_days{std::chrono::year{2026} / 6 / 1}.time_since_epoch()}) {
         Config c;
         c.engine.shards = 1;
+        c.engine.request_log.mode = RequestLogMode::full;
         c.campaigns = synthetic_campaign_model(n);
         state = std::make_unique<EngineState>(c, clock);
+        if (log_requests) {
+            log_dir = std::filesystem::temp_directory_path() / ("bidline-bench-log-" + std::to_string(::getpid()));
+            std::filesystem::remove_all(log_dir);
+            feeds::GroupCommitOptions o;
+            o.log.directory = log_dir;
+            o.producers = 2;
+            log.emplace(o);
+            state->event_log = &*log;
+            request_log = std::make_unique<RequestLog>(*state, *state->shards[0]);
+        }
         control = std::make_unique<ControlLoop>(*state);
         control->tick();
         path = std::make_unique<BidPath>(*state, *state->shards[0]);
     }
+    ~Fixture() {
+        if (log) log->stop();
+        if (!log_dir.empty()) std::filesystem::remove_all(log_dir);
+    }
     ManualClock clock;
+    std::filesystem::path log_dir;
+    std::optional<feeds::GroupCommitLog> log;
     std::unique_ptr<EngineState> state;
+    std::unique_ptr<RequestLog> request_log;
     std::unique_ptr<ControlLoop> control;
     std::unique_ptr<BidPath> path;
 };
 
-void measure_bid_path(benchmark::State& st) {
-    Fixture f(static_cast<std::uint32_t>(st.range(0)));
+void measure_bid_path(benchmark::State& st, bool log_requests = false) {
+    Fixture f(static_cast<std::uint32_t>(st.range(0)), log_requests);
     const std::string req = synthetic_bid_request();
     std::vector<double> ns;
     ns.reserve(1 << 20);
@@ -54,6 +81,7 @@ void measure_bid_path(benchmark::State& st) {
     for (auto _ : st) {
         const auto t0 = std::chrono::steady_clock::now();
         BidAnswer a = f.path->handle(req, f.clock.now());
+        if (f.request_log) f.request_log->record(req, f.clock.now(), *f.path, a.status);
         const auto t1 = std::chrono::steady_clock::now();
         benchmark::DoNotOptimize(a);
         if (a.status != 200 || a.body.find("\"impid\":\"1\"") == std::string_view::npos) {
@@ -73,8 +101,14 @@ void measure_bid_path(benchmark::State& st) {
         st.counters["p50_ns"] = ns[ns.size() / 2];
         st.counters["p99_ns"] = ns[ns.size() * 99 / 100];
     }
+    if (f.request_log) {
+        const ShardCounters& c = f.state->shards[0]->counters;
+        st.counters["logged"] = static_cast<double>(read(c.request_log_written));
+        st.counters["skipped"] = static_cast<double>(read(c.request_log_skipped));
+    }
 }
 void BM_BidPath(benchmark::State& st) { measure_bid_path(st); }
+void BM_BidPathLoggingRequests(benchmark::State& st) { measure_bid_path(st, true); }
 
 // Refits a media-mix model on its own thread until stopped; counts the fits.
 class BackgroundFits {
@@ -112,6 +146,7 @@ void BM_BidPathWhileFitting(benchmark::State& st) {
 }
 BENCHMARK(BM_BidPath)->Arg(10)->Arg(1000)->Arg(10000);
 BENCHMARK(BM_BidPathWhileFitting)->Arg(1000);
+BENCHMARK(BM_BidPathLoggingRequests)->Arg(1000);
 
 // Eligibility alone: the targeting index query for one imp.
 void BM_Eligibility(benchmark::State& st) {

@@ -2,6 +2,8 @@
 // pacing spreads it. The zone is resolved here (empty = the advertiser's) so
 // that nothing downstream has to look it up again.
 #include <algorithm>
+#include <unordered_map>
+#include <utility>
 
 #include "bidline/config/config.h"
 #include "domain_fields.h"
@@ -29,6 +31,56 @@ PacingMode read_pacing(const TomlTable& t) {
     }
     return *mode;
 }
+
+// platform_ids = { google_ads = "1234567890", meta = "...", tiktok = "..." }
+PlatformCampaignIds read_platform_ids(const TomlTable& t) {
+    PlatformCampaignIds ids;
+    const auto table = t.table("platform_ids", {"google_ads", "meta", "tiktok"});
+    if (!table) return ids;
+    const auto one = [&](std::string_view platform, std::string& out) {
+        const auto v = table->string(platform);
+        if (!v) return;
+        // The platforms print campaign ids as decimal numbers; 32 digits is
+        // far above any of them and well within what an event can carry.
+        const bool digits = !v->empty() && v->size() <= 32 &&
+                            std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!digits)
+            table->fail_at(*table->find(platform), platform,
+                           "expected the platform's numeric campaign id (1 to 32 digits, as a string), got \"" + *v +
+                               "\"");
+        out = *v;
+    };
+    one("google_ads", ids.google_ads);
+    one("meta", ids.meta);
+    one("tiktok", ids.tiktok);
+    return ids;
+}
+
+// A platform campaign maps to one of ours: a second campaign claiming the
+// same id would make its reports' figures land on either, silently.
+class PlatformIdRegistry {
+public:
+    void add(const TomlTable& campaign, const Campaign& c) {
+        const auto table = campaign.table("platform_ids", {"google_ads", "meta", "tiktok"});
+        if (!table) return;
+        check(*table, "google_ads", c.platform_ids.google_ads, c.id.value);
+        check(*table, "meta", c.platform_ids.meta, c.id.value);
+        check(*table, "tiktok", c.platform_ids.tiktok, c.id.value);
+    }
+
+private:
+    void check(const TomlTable& table, std::string_view platform, const std::string& id, const std::string& campaign) {
+        if (id.empty()) return;
+        const toml::value& where = table.require(platform);
+        const auto [it, inserted] = first_.emplace(std::string(platform) + ":" + id,
+                                                   std::make_pair(campaign, static_cast<int>(where.location().line())));
+        if (!inserted)
+            table.fail_at(where, platform,
+                          "duplicate " + std::string(platform) + " campaign id \"" + id + "\" (already mapped to campaign \"" +
+                              it->second.first + "\" on line " + std::to_string(it->second.second) + ")");
+    }
+    std::unordered_map<std::string, std::pair<std::string, int>> first_;
+};
 
 Campaign read_campaign(const TomlTable& t, const std::vector<Advertiser>& advertisers) {
     Campaign c;
@@ -61,6 +113,7 @@ Campaign read_campaign(const TomlTable& t, const std::vector<Advertiser>& advert
                                          "must be in [0, 10] (0 = no override)");
         c.bid_multiplier_override = *m;
     }
+    c.platform_ids = read_platform_ids(t);
     return c;
 }
 
@@ -72,10 +125,12 @@ std::vector<Campaign> read_campaigns(const TomlTable& root, const std::vector<Ad
     const auto tables = root.table_array(
         "campaign", {"id", "advertiser", "name", "daily_budget", "daily_budget_micros", "lifetime_budget",
                      "lifetime_budget_micros", "start", "end", "pacing", "timezone", "daypart", "paused",
-                     "bid_multiplier_override"});
+                     "bid_multiplier_override", "platform_ids"});
+    PlatformIdRegistry platform_ids;
     for (const TomlTable& t : tables) {
         ids.add(t, "id", read_id(t, "id"));
         out.push_back(read_campaign(t, advertisers));
+        platform_ids.add(t, out.back());
     }
     return out;
 }

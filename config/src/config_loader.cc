@@ -92,12 +92,13 @@ toml::value parse_toml(std::string_view text, const std::string& source_name) {
 Config load_config_text(std::string_view toml_text, const std::string& source_name) {
     using namespace config_detail;
     const toml::value document = parse_toml(toml_text, source_name);
-    const TomlTable root(document, "", source_name, {"engine", "advertiser", "campaign", "line_item"});
+    const TomlTable root(document, "", source_name, {"engine", "advertiser", "campaign", "line_item", "connectors"});
     Config config;
     config.engine = read_engine(root);
     config.campaigns.advertisers = read_advertisers(root);
     config.campaigns.campaigns = read_campaigns(root, config.campaigns.advertisers);
     config.campaigns.line_items = read_line_items(root, config.campaigns.advertisers, config.campaigns.campaigns);
+    config.connectors = read_connectors(root);
     return config;
 }
 

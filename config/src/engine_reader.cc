@@ -52,14 +52,28 @@ void read_notice_base_url(const TomlTable& engine, EngineSettings& out) {
     out.notice_base_url = *url;
 }
 
+void read_request_log(const TomlTable& log, RequestLogSettings& out) {
+    if (const auto mode = log.string("mode")) {
+        const auto parsed = parse_request_log_mode(*mode);
+        if (!parsed) log.fail_at(*log.find("mode"), "mode", "expected off, sampled or full, got \"" + *mode + "\"");
+        out.mode = *parsed;
+    }
+    if (const auto rate = log.number("sample_rate")) {
+        if (!(*rate > 0.0 && *rate <= 1.0))
+            log.fail_at(*log.find("sample_rate"), "sample_rate", "must be in (0, 1], got " + std::to_string(*rate));
+        out.sample_rate = *rate;
+    }
+}
+
 }  // namespace
 
 EngineSettings read_engine(const TomlTable& root) {
     EngineSettings out;
     const auto engine =
-        root.table("engine", {"listen", "shards", "data_dir", "control_tick_ms", "notice_base_url", "limits"});
+        root.table("engine", {"listen", "stream_port", "shards", "data_dir", "control_tick_ms", "notice_base_url", "limits", "request_log"});
     if (!engine) return out;
     read_listen(*engine, out);
+    if (auto port = engine->integer("stream_port", 0, 65535)) out.stream_port = static_cast<std::uint16_t>(*port);
     if (auto shards = engine->integer("shards", 0, kMaxShards)) out.shards = static_cast<std::uint32_t>(*shards);
     if (auto dir = engine->string("data_dir")) {
         if (dir->empty()) engine->fail_at(*engine->find("data_dir"), "data_dir", "must not be empty");
@@ -70,6 +84,7 @@ EngineSettings read_engine(const TomlTable& root) {
     const auto limits = engine->table("limits", {"max_header_bytes", "max_body_bytes", "max_connections_per_shard",
                                                  "idle_timeout_ms", "header_timeout_ms", "body_timeout_ms"});
     if (limits) read_limits(*limits, out.limits);
+    if (const auto log = engine->table("request_log", {"mode", "sample_rate"})) read_request_log(*log, out.request_log);
     return out;
 }
 

@@ -34,6 +34,12 @@ constexpr NameTable<PacingMode, 4> kPacingNames{{
     {PacingMode::front_loaded, "front_loaded"},
 }};
 
+constexpr NameTable<RequestLogMode, 3> kRequestLogNames{{
+    {RequestLogMode::off, "off"},
+    {RequestLogMode::sampled, "sampled"},
+    {RequestLogMode::full, "full"},
+}};
+
 template <class Enum, std::size_t N>
 std::string_view name_of(const NameTable<Enum, N>& table, Enum value) {
     for (const auto& [e, name] : table)
@@ -53,9 +59,11 @@ std::optional<Enum> value_of(const NameTable<Enum, N>& table, std::string_view n
 std::string_view to_string(MediaType m) { return name_of(kMediaNames, m); }
 std::string_view to_string(BidStrategy s) { return name_of(kStrategyNames, s); }
 std::string_view to_string(PacingMode p) { return name_of(kPacingNames, p); }
+std::string_view to_string(RequestLogMode m) { return name_of(kRequestLogNames, m); }
 
 std::optional<MediaType> parse_media_type(std::string_view s) { return value_of(kMediaNames, s); }
 std::optional<BidStrategy> parse_bid_strategy(std::string_view s) { return value_of(kStrategyNames, s); }
 std::optional<PacingMode> parse_pacing_mode(std::string_view s) { return value_of(kPacingNames, s); }
+std::optional<RequestLogMode> parse_request_log_mode(std::string_view s) { return value_of(kRequestLogNames, s); }
 
 }  // namespace bidline

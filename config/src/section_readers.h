@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bidline/config/campaign_model.h"
+#include "bidline/config/connector_settings.h"
 #include "bidline/config/engine_settings.h"
 #include "toml_table.h"
 
@@ -22,6 +23,9 @@ std::vector<Advertiser> read_advertisers(const TomlTable& root);
 std::vector<Campaign> read_campaigns(const TomlTable& root, const std::vector<Advertiser>& advertisers);
 std::vector<LineItem> read_line_items(const TomlTable& root, const std::vector<Advertiser>& advertisers,
                                       const std::vector<Campaign>& campaigns);
+
+// [connectors.NAME] tables (connector_reader.cc), sorted by name.
+ConnectorSettingsList read_connectors(const TomlTable& root);
 
 // [campaign.daypart] (see daypart_reader.cc for the shape).
 Daypart read_daypart(const TomlTable& daypart);

@@ -77,6 +77,8 @@ BidAnswer BidPath::bad_request(const OpenRtbError& err) {
 }
 
 BidAnswer BidPath::no_bid(NoBidReason reason) {
+    placed_count_ = 0;
+    last_no_bid_ = reason;
     bump(shard_.counters.no_bid_responses);
     bump(shard_.counters.no_bid[static_cast<int>(reason)]);
     return {204, {}};

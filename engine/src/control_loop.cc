@@ -1,6 +1,7 @@
 #include "bidline/engine/control_loop.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "bidline/engine/json_writer.h"
 #include "bidline/engine/metrics_exposition.h"
@@ -40,9 +41,20 @@ void ControlLoop::start() {
     running_ = true;
     tick();  // leases and live set before the first request
     thread_ = std::thread([this] {
+        // Between ticks the shards' rings are drained every few ms, so feeds
+        // at millions of events/s never find them full; pacing, leases and
+        // stats run once per tick.
+        constexpr auto kDrainEvery = std::chrono::milliseconds(5);
+        auto next_tick = std::chrono::steady_clock::now() + state_.settings.control_tick;
         while (running_.load(std::memory_order_relaxed)) {
-            std::this_thread::sleep_for(state_.settings.control_tick);
+            std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(kDrainEvery, state_.settings.control_tick));
+            if (std::chrono::steady_clock::now() < next_tick) {
+                drain(state_.clock.now().time_since_epoch().count());
+                continue;
+            }
             tick();
+            next_tick += state_.settings.control_tick;
+            if (const auto now = std::chrono::steady_clock::now(); next_tick < now) next_tick = now + state_.settings.control_tick;
         }
     });
 }
@@ -61,15 +73,18 @@ void ControlLoop::tick() {
     expire(now);
     observe_traffic(now);
     run_pacing(now);
+    sync_shared_budget();
     grant_leases();
     publish_control(now);
-    for (const CompiledLineItem& li : catalog_->line_items())
-        if (li.present) series_.observe(li.index.value, now, {ledger_[li.index.value].spend_total, ledger_[li.index.value].bids,
-                                                              ledger_[li.index.value].wins, ledger_[li.index.value].clicks});
-    series_.publish(now);
-    state_.daily_series.record(*catalog_, ledger_, now);  // the optimizer thread's input
-    render_stats(now);
-    render_metrics(state_, *catalog_, ledger_);
+    if (publish_observability) {
+        for (const CompiledLineItem& li : catalog_->line_items())
+            if (li.present) series_.observe(li.index.value, now, {ledger_[li.index.value].spend_total, ledger_[li.index.value].bids,
+                                                                  ledger_[li.index.value].wins, ledger_[li.index.value].clicks});
+        series_.publish(now);
+        state_.daily_series.record(*catalog_, ledger_, now);  // the optimizer thread's input
+        render_stats(now);
+        render_metrics(state_, *catalog_, ledger_);
+    }
     last_tick_us_ = now;
 }
 
@@ -81,17 +96,27 @@ void ControlLoop::drain(std::int64_t now_us) {
 }
 
 void ControlLoop::apply(const ShardEvent& e) {
-    if (e.line_item >= kMaxLineItems) return;
-    LineItemLedger& l = ledger_[e.line_item];
+    const bool outcome = e.kind == ShardEventKind::click || e.kind == ShardEventKind::conversion;
+    // Outcomes may name no line item (kNoLineItem): they can still join their bid.
+    if (e.line_item >= kMaxLineItems && !(outcome && e.line_item == kNoLineItem)) return;
+    LineItemLedger no_line_item;  // receives the ledger counts of such outcomes (discarded)
+    LineItemLedger& l = e.line_item < kMaxLineItems ? ledger_[e.line_item] : no_line_item;
     switch (e.kind) {
         case ShardEventKind::bid:
             ++l.bids;
             in_flight_.emplace(e.bid_key, InFlight{e.line_item, e.micros, e.t_us});
+            attribute(e);
+            break;
+        case ShardEventKind::anchor:
+            attribute(e);
             break;
         case ShardEventKind::win:
         case ShardEventKind::billing: {
             if (!won_.first_time(e.bid_key, feeds::UtcMicros{std::chrono::microseconds{now_us_}})) break;  // counts once
             ++l.wins;
+            attribute(e);
+            if (utc_day(e.t_us) != utc_day(now_us_))  // a late win: its spend belongs to its own day
+                state_.daily_series.note_late(e.line_item, utc_day(e.t_us), {e.micros, 0, 0});
             if (counts_today(e.line_item, e.t_us)) l.spend_today += e.micros;
             l.spend_total += e.micros;
             auto it = in_flight_.find(e.bid_key);
@@ -117,15 +142,70 @@ void ControlLoop::apply(const ShardEvent& e) {
             // id) counts once; mixing in the kind keeps it apart from the win.
             const std::uint64_t key = (e.bid_key * 0x9E3779B97F4A7C15ull) ^ static_cast<std::uint64_t>(e.kind);
             if (e.bid_key != 0 && !won_.first_time(key, feeds::UtcMicros{std::chrono::microseconds{now_us_}})) break;
+            attribute(e);
             if (e.kind == ShardEventKind::click) {
                 ++l.clicks;
             } else {
                 ++l.conversions;
                 l.conversion_value += e.micros;
+                if (e.line_item < kMaxLineItems && utc_day(e.t_us) != utc_day(now_us_))
+                    state_.daily_series.note_late(e.line_item, utc_day(e.t_us), {0, 1, e.micros});
             }
             break;
         }
     }
+}
+
+void ControlLoop::attribute(const ShardEvent& e) {
+    if (!publish_observability) return;  // the join counts are stats only: the ledger counts outcomes itself
+    feeds::Event ev;
+    switch (e.kind) {
+        case ShardEventKind::bid: ev.kind = feeds::EventKind::bid; break;
+        case ShardEventKind::win:
+        case ShardEventKind::billing: ev.kind = feeds::EventKind::win; break;
+        case ShardEventKind::anchor: ev.kind = feeds::EventKind::impression; break;
+        case ShardEventKind::click: ev.kind = feeds::EventKind::click; break;
+        case ShardEventKind::conversion: ev.kind = feeds::EventKind::conversion; break;
+        case ShardEventKind::loss: return;
+    }
+    // Our bids' key is their bid_key; events carry theirs in join_key. The
+    // joiner keys by bid id text: the key's 16 hex digits stand in for it.
+    const std::uint64_t join = e.join_key != 0 ? e.join_key : (e.kind == ShardEventKind::bid ? e.bid_key : 0);
+    if (join != 0) {
+        char hex[17];
+        std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(join));
+        (void)ev.bid_id.assign(std::string_view(hex, 16));
+    }
+    const bool known = e.line_item < kMaxLineItems;
+    if (known) {
+        const CompiledLineItem* li = e.line_item < catalog_->line_items().size() ? &catalog_->line_items()[e.line_item] : nullptr;
+        if (li != nullptr && li->present) (void)ev.line_item_id.assign(li->model.id.value);
+    }
+    ev.ts = feeds::UtcMicros{std::chrono::microseconds{e.t_us}};
+    ev.price = Micros(e.kind == ShardEventKind::conversion ? 0 : e.micros);
+    ev.value = Micros(e.kind == ShardEventKind::conversion ? e.micros : 0);
+    (void)ev.currency.assign("USD");  // the ledger's currency: ShardEvents carry micros of it
+    const feeds::JoinResult r = joiner_.on_event(ev, feeds::UtcMicros{std::chrono::microseconds{now_us_}});
+    orphans_.adopted += r.orphans_adopted;
+    if (r.status == feeds::JoinStatus::anchored || r.status == feeds::JoinStatus::ignored) return;
+    const bool click = e.kind == ShardEventKind::click;
+    if (r.status == feeds::JoinStatus::joined) {
+        if (const CompiledLineItem* li = catalog_->find_line_item(r.line_item); li != nullptr && li->present) {
+            LineItemLedger& l = ledger_[li->index.value];
+            if (click) {
+                ++l.clicks_joined;
+            } else {
+                ++l.conversions_joined;
+                l.joined_conversion_value += e.micros;
+            }
+        }
+        return;
+    }
+    if (r.status != feeds::JoinStatus::orphan) return;
+    const bool unknown = r.orphan_reason == feeds::OrphanReason::no_anchor;
+    (unknown ? (click ? orphans_.unknown_bid_clicks : orphans_.unknown_bid_conversions)
+             : (click ? orphans_.outside_window_clicks : orphans_.outside_window_conversions))++;
+    if (known) (click ? ledger_[e.line_item].clicks_orphaned : ledger_[e.line_item].conversions_orphaned)++;
 }
 
 void ControlLoop::expire(std::int64_t now_us) {
@@ -175,6 +255,8 @@ void ControlLoop::grant_leases() {
         };
         headroom = std::min({headroom, plan_room(camp.daily_budget, campaign_today[ci]),
                              plan_room(li.model.daily_budget, l.committed())});
+        if (shared_budget_ != nullptr)  // and within this node's lease on the shared budgets
+            headroom = std::min({headroom, shared_room_campaign_[ci], shared_room_line_item_[i]});
         if (headroom <= 0) continue;
 
         std::int64_t charged_now = 0;
@@ -202,6 +284,7 @@ void ControlLoop::grant_leases() {
             headroom -= add;
             campaign_today[ci] += add;
             campaign_lifetime[ci] += add;
+            if (shared_budget_ != nullptr) shared_room_campaign_[ci] -= add;
         }
     }
 }
@@ -252,6 +335,13 @@ void ControlLoop::render_stats(std::int64_t now_us) {
 
     std::uint64_t t_bids = 0, t_wins = 0, t_clicks = 0, t_conv = 0;
     std::int64_t t_spend = 0;
+    std::uint64_t t_clicks_joined = 0, t_conv_joined = 0;
+    // The joiner's hour buckets of the last 48 h, by line item ("" = orphans).
+    const std::int64_t hours_from = now_us - std::int64_t{48} * 3'600'000'000;
+    std::unordered_map<std::string_view, std::vector<std::pair<std::int64_t, feeds::HourStats>>> hours;
+    joiner_.for_each_bucket([&](feeds::UtcMicros hour, std::string_view line_item, const feeds::HourStats& st) {
+        if (hour.time_since_epoch().count() >= hours_from) hours[line_item].emplace_back(hour.time_since_epoch().count(), st);
+    });
     j.key("line_items").begin_array();
     for (const CompiledLineItem& li : cat.line_items()) {
         if (!li.present) continue;
@@ -284,7 +374,21 @@ void ControlLoop::render_stats(std::int64_t now_us) {
             .field("planned_spend_micros", planned_spend(li.index.value))
             .field("multiplier", multiplier(li.index.value))
             .field("pass_probability", pass_probability(li.index.value))
-            .field("paused", li.campaign->model.paused);
+            .field("paused", li.campaign->model.paused)
+            .field("clicks_joined", l.clicks_joined)
+            .field("clicks_orphaned", l.clicks_orphaned)
+            .field("conversions_joined", l.conversions_joined)
+            .field("conversions_orphaned", l.conversions_orphaned)
+            .field("joined_conversion_value_micros", l.joined_conversion_value);
+        // Hour buckets of each event's own time (late events land in theirs).
+        j.key("attribution_hours").begin_array();
+        if (auto it = hours.find(li.model.id.value); it != hours.end())
+            for (const auto& [hour, st] : it->second)
+                j.begin_object().field("hour_us", hour).field("bids", st.bids).field("wins", st.wins)
+                    .field("impressions", st.impressions).field("clicks", st.clicks).field("conversions", st.conversions)
+                    .end_object();
+        j.end_array();
+        t_clicks_joined += l.clicks_joined; t_conv_joined += l.conversions_joined;
         j.key("series");  // the last hour; /v1/stats/series has 24 h
         series_.write_json(j, li.index.value, now_us, 60);
         j.end_object();
@@ -323,7 +427,35 @@ void ControlLoop::render_stats(std::int64_t now_us) {
     j.key("totals").begin_object()
         .field("requests", requests).field("bids", t_bids).field("wins", t_wins)
         .field("clicks", t_clicks).field("conversions", t_conv).field("spend_micros", t_spend)
+        .field("clicks_joined", t_clicks_joined).field("conversions_joined", t_conv_joined)
+        // Orphans of all line items, and those naming none (by reason below).
+        .field("clicks_orphaned", orphans_.unknown_bid_clicks + orphans_.outside_window_clicks)
+        .field("conversions_orphaned", orphans_.unknown_bid_conversions + orphans_.outside_window_conversions)
         .end_object();
+
+    j.key("attribution").begin_object()
+        .field("click_window_s", std::int64_t{24 * 3600})
+        .field("conversion_window_s", std::int64_t{7 * 24 * 3600})
+        .field("orphan_clicks_unknown_bid", orphans_.unknown_bid_clicks)
+        .field("orphan_clicks_outside_window", orphans_.outside_window_clicks)
+        .field("orphan_conversions_unknown_bid", orphans_.unknown_bid_conversions)
+        .field("orphan_conversions_outside_window", orphans_.outside_window_conversions)
+        .field("orphans_adopted", orphans_.adopted)
+        .field("orphans_open", joiner_.open_orphans());
+    j.key("orphan_hours").begin_array();
+    if (auto it = hours.find(""); it != hours.end())
+        for (const auto& [hour, st] : it->second)
+            j.begin_object().field("hour_us", hour).field("orphan_clicks", st.orphan_clicks)
+                .field("orphan_conversions", st.orphan_conversions).end_object();
+    j.end_array();
+    j.end_object();
+    // Free buckets no window can reach any more.
+    joiner_.drop_buckets_before(feeds::UtcMicros{std::chrono::microseconds{now_us - std::int64_t{8} * 86'400'000'000}});
+
+    // What the platforms report (POST /v1/reports/*), beside our ledger.
+    j.key("platform_reports");
+    platform_reports_.write_json(j);
+    write_shared_budget(j);  // with --budget-ledger only
 
     j.key("shards").begin_array();
     for (auto& s : state_.shards) {

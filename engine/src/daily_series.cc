@@ -18,11 +18,25 @@ void DailySeriesRecorder::add(const std::string& campaign, std::uint32_t line_it
         const std::int64_t spend = cumulative.spend_micros - last.spend_micros;
         const std::uint64_t conversions = cumulative.conversions - last.conversions;
         const std::int64_t value = cumulative.value_micros - last.value_micros;
-        if (spend != 0 || conversions != 0 || value != 0) {
+        std::int64_t spend_today = spend, value_today = value;
+        std::uint64_t conversions_today = conversions;
+        // Late wins and conversions go to their own day; the rest of the growth to today.
+        for (const LateGrowth& g : late_) {
+            if (g.line_item != line_item) continue;
+            CampaignDay& day = series_.campaigns[campaign][g.day];
+            day.spend_micros += g.delta.spend_micros;
+            day.conversions += g.delta.conversions;
+            day.value_micros += g.delta.value_micros;
+            spend_today -= g.delta.spend_micros;
+            conversions_today -= g.delta.conversions;
+            value_today -= g.delta.value_micros;
+            dirty_ = true;
+        }
+        if (spend_today != 0 || conversions_today != 0 || value_today != 0) {
             CampaignDay& day = series_.campaigns[campaign][utc_day(now_us)];
-            day.spend_micros += spend;
-            day.conversions += conversions;
-            day.value_micros += value;
+            day.spend_micros += spend_today;
+            day.conversions += conversions_today;
+            day.value_micros += value_today;
             dirty_ = true;
         }
     }
@@ -30,7 +44,12 @@ void DailySeriesRecorder::add(const std::string& campaign, std::uint32_t line_it
     last = cumulative;
 }
 
+void DailySeriesRecorder::note_late(std::uint32_t line_item, std::int64_t event_day, CampaignDay delta) {
+    late_.push_back({line_item, event_day, delta});
+}
+
 void DailySeriesRecorder::maybe_publish(std::int64_t now_us) {
+    late_.clear();  // consumed by this record() (or part of a first tick's baseline)
     const std::int64_t day = utc_day(now_us);
     // Copying the series allocates: at most once a second, and only on change.
     if (!dirty_ && day == last_publish_day_) return;

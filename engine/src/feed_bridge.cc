@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "bidline/feeds/event_keys.h"
+
 namespace bidline {
 
 std::optional<std::uint64_t> parse_bid_key(std::string_view id) {
@@ -16,6 +18,11 @@ std::uint64_t event_id_key(std::string_view id) {
     return h;
 }
 
+std::uint64_t attribution_key(const feeds::Event& e) {
+    if (auto key = parse_bid_key(e.bid_id.view())) return *key;
+    return feeds::join_key(e);
+}
+
 std::optional<ShardEvent> to_shard_event(const feeds::Event& e, const Catalog& catalog, std::uint16_t shard) {
     ShardEventKind kind;
     switch (e.kind) {
@@ -23,11 +30,20 @@ std::optional<ShardEvent> to_shard_event(const feeds::Event& e, const Catalog& c
         case feeds::EventKind::loss: kind = ShardEventKind::loss; break;
         case feeds::EventKind::click: kind = ShardEventKind::click; break;
         case feeds::EventKind::conversion: kind = ShardEventKind::conversion; break;
-        default: return std::nullopt;  // bids, impressions and spend reports do not move the ledger
+        case feeds::EventKind::bid:
+        case feeds::EventKind::impression: kind = ShardEventKind::anchor; break;
+        default: return std::nullopt;  // spend reports go to the PlatformReportBook, not the ledger
     }
+    const std::uint64_t join = attribution_key(e);
     const CompiledLineItem* li = catalog.find_line_item(e.line_item_id.view());
-    if (li == nullptr || !li->present) return std::nullopt;
-    ShardEvent out{kind, shard, li->index.value, 0, 0, e.ts.time_since_epoch().count()};
+    const bool known = li != nullptr && li->present;
+    const bool outcome = kind == ShardEventKind::click || kind == ShardEventKind::conversion;
+    // An outcome without a known line item may still join by its bid id;
+    // anything else needs the line item.
+    if (!known && !(outcome && join != 0)) return std::nullopt;
+    if (kind == ShardEventKind::anchor && join == 0) return std::nullopt;
+    ShardEvent out{kind, shard, known ? li->index.value : kNoLineItem, 0, 0, e.ts.time_since_epoch().count()};
+    out.join_key = join;
     // Wins de-duplicate by bid (a win notice and an event for the same bid
     // count once); other kinds by their event id.
     if (auto key = parse_bid_key(e.bid_id.view()); key && kind == ShardEventKind::win) out.bid_key = *key;

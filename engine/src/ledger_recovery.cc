@@ -23,7 +23,11 @@ RecoveryStats recover_ledger(const std::filesystem::path& dir, const Catalog& ca
             ++stats.undecodable;
             continue;
         }
-        if (auto se = to_shard_event(event, catalog, 0)) {
+        if (event.kind == feeds::EventKind::spend_report) {
+            // Platform-reported figures: beside the ledger, not in it.
+            (void)control.platform_reports().record(event);
+            ++stats.applied;
+        } else if (auto se = to_shard_event(event, catalog, 0)) {
             control.recover(*se);
             ++stats.applied;
         } else {

@@ -11,16 +11,6 @@ namespace {
 
 constexpr std::string_view kPrometheusType = "text/plain; version=0.0.4; charset=utf-8";
 
-RouteResponse json_error(std::string& scratch, std::uint16_t status, std::string_view code, std::string_view message) {
-    JsonWriter j;
-    j.begin_object().field("error", code).field("message", message).end_object();
-    scratch = j.take();
-    RouteResponse r;
-    r.status = status;
-    r.body = scratch;
-    return r;
-}
-
 bool is_read(const HttpRequest& req) { return req.method == HttpMethod::get || req.method == HttpMethod::head; }
 
 RouteResponse only_get(std::string& scratch) {

@@ -21,12 +21,6 @@ RouteResponse json_reply(std::string& scratch, std::uint16_t status, std::string
     return r;
 }
 
-RouteResponse json_error(std::string& scratch, std::uint16_t status, std::string_view code, std::string_view message) {
-    JsonWriter j;
-    j.begin_object().field("error", code).field("message", message).end_object();
-    return json_reply(scratch, status, j.take());
-}
-
 RouteResponse wrong_method(std::string& scratch, std::string_view allow) {
     RouteResponse r =
         json_error(scratch, 405, "method_not_allowed", std::string("this endpoint answers ") + std::string(allow));

@@ -54,6 +54,7 @@ ReplayReport run_replay(const Config& config_in, ReplaySource& source, const Rep
 
     EngineState state(config, clock);
     ControlLoop control(state);
+    control.publish_observability = false;
     control.bid_expiry = std::chrono::seconds(1);  // the auction is decided at once; nothing stays in flight
     control.controller_kind = options.controller;
     BidPath path(state, *state.shards[0]);

@@ -69,8 +69,18 @@ std::string_view status_text(std::uint16_t status) {
     }
 }
 
+RouteResponse json_error(std::string& scratch, std::uint16_t status, std::string_view code, std::string_view message) {
+    JsonWriter j;
+    j.begin_object().field("error", code).field("message", message).end_object();
+    scratch = j.take();
+    RouteResponse r;
+    r.status = status;
+    r.body = scratch;
+    return r;
+}
+
 Router::Router(EngineState& state, ShardResources& shard)
-    : state_(state), shard_(shard), bid_path_(state, shard), event_parser_(std::make_unique<feeds::EventLineParser>()),
+    : state_(state), shard_(shard), bid_path_(state, shard), request_log_(state, shard), event_parser_(std::make_unique<feeds::EventLineParser>()),
       fbb_(std::make_unique<flatbuffers::FlatBufferBuilder>(1024)) {
     scratch_.reserve(1024);
 }
@@ -99,6 +109,7 @@ RouteResponse Router::route(const HttpRequest& req, std::string_view body, Times
             return r;
         }
         BidAnswer a = bid_path_.handle(body, received);
+        request_log_.record(body, received, bid_path_, a.status);
         RouteResponse r;
         r.status = a.status;
         r.body = a.body;
@@ -116,7 +127,8 @@ RouteResponse Router::route(const HttpRequest& req, std::string_view body, Times
     }
     for (const ExtraRoute& r : state_.routes) {
         const bool prefix = !r.path.empty() && r.path.back() == '/';
-        if (prefix ? path.starts_with(r.path) : path == r.path) return r.handle(req, body, extra_scratch_);
+        if (!(prefix ? path.starts_with(r.path) : path == r.path)) continue;
+        return r.handle_on_shard ? r.handle_on_shard(req, body, extra_scratch_, shard_) : r.handle(req, body, extra_scratch_);
     }
     if (req.method != HttpMethod::get && req.method != HttpMethod::head) {
         RouteResponse r = error(405, "method_not_allowed", "this endpoint only answers GET");

@@ -1,8 +1,11 @@
 // POST /v1/events: NDJSON performance events, each line accepted or
 // rejected on its own; accepted events are in the durable event log before
-// the response is sent (the connection holds it until then).
+// the response is sent (the connection holds it until then). The sending
+// connector's rate limit and daily quota (units = non-blank lines) are
+// checked first: 429 with Retry-After, nothing applied.
 #include <flatbuffers/flatbuffers.h>
 
+#include "bidline/engine/connector_gate.h"
 #include "bidline/engine/feed_bridge.h"
 #include "bidline/engine/json_writer.h"
 #include "bidline/engine/router.h"
@@ -12,6 +15,14 @@
 namespace bidline {
 
 std::uint64_t Router::ingest(const feeds::Event& e, bool& orphan, bool& overloaded) {
+    // Feeds may fill 3/4 of the shard's control ring; the rest stays free
+    // for the bid path's own events. Checked before logging, so an event is
+    // never durable yet missing from the ledger: this thread is the ring's
+    // only producer, so the push below cannot fail.
+    if (shard_.events.size_approx() >= shard_.events.capacity() / 4 * 3) {
+        overloaded = true;
+        return 0;
+    }
     std::uint64_t seq = 0;
     if (state_.event_log != nullptr) {
         fbb_->Clear();
@@ -35,7 +46,13 @@ std::uint64_t Router::ingest(const feeds::Event& e, bool& orphan, bool& overload
     return seq;
 }
 
-RouteResponse Router::events(const HttpRequest&, std::string_view body) {
+RouteResponse Router::events(const HttpRequest& req, std::string_view body) {
+    // Per-connector limits first: a refused request applies nothing.
+    if (state_.connector_gate) {
+        const std::string_view connector = ConnectorGate::connector_of(req.header("x-bidline-connector"));
+        if (auto refusal = state_.connector_gate->admit(connector, ndjson_units(body)))
+            return too_many_requests(scratch_, connector, *refusal);
+    }
     std::uint64_t last_seq = 0;
     std::uint32_t accepted = 0, orphans = 0;
     bool overloaded = false;

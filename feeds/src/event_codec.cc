@@ -2,6 +2,10 @@
 // which keeps a typical win record under 200 bytes.
 #include "bidline/feeds/event_codec.h"
 
+#include <vector>
+
+#include "bidline/feeds/flatbuffer_alignment.h"
+
 #include "bidline/feeds/events_generated.h"
 
 namespace bidline::feeds {
@@ -61,6 +65,9 @@ std::span<const std::uint8_t> encode_event(const Event& e, flatbuffers::FlatBuff
 
 FeedError decode_event(const std::uint8_t* data, std::size_t size, Event& out) {
     out = Event{};
+    thread_local std::vector<std::uint64_t> scratch;
+    const std::span<const std::uint8_t> bytes = aligned_for_flatbuffers({data, size}, scratch);
+    data = bytes.data();
     flatbuffers::Verifier verifier(data, size);
     if (!fb::VerifyEventBuffer(verifier)) return FeedError(FeedErrc::bad_flatbuffer, "not a valid Event flatbuffer");
     const fb::Event* e = fb::GetEvent(data);

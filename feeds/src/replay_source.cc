@@ -7,6 +7,7 @@ namespace bidline {
 std::optional<ReplayFormat> parse_replay_format(std::string_view name) {
     if (name == "ndjson") return ReplayFormat::ndjson;
     if (name == "ipinyou") return ReplayFormat::ipinyou;
+    if (name == "native") return ReplayFormat::native;
     return std::nullopt;
 }
 
@@ -14,6 +15,7 @@ std::unique_ptr<ReplaySource> open_replay_source(const std::vector<std::string>&
     switch (format) {
         case ReplayFormat::ndjson: return make_ndjson_replay_source(files);
         case ReplayFormat::ipinyou: return make_ipinyou_replay_source(files);
+        case ReplayFormat::native: return make_native_replay_source(files);
     }
     throw ReplayError("unknown replay format");
 }

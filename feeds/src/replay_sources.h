@@ -11,5 +11,6 @@ namespace bidline {
 
 std::unique_ptr<ReplaySource> make_ndjson_replay_source(std::vector<std::string> files);
 std::unique_ptr<ReplaySource> make_ipinyou_replay_source(std::vector<std::string> files);
+std::unique_ptr<ReplaySource> make_native_replay_source(std::vector<std::string> files);
 
 }  // namespace bidline

@@ -7,13 +7,16 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <new>
+#include <optional>
 #include <string>
 
 #include "bidline/engine/control_loop.h"
 #include "bidline/engine/http_request.h"
 #include "bidline/engine/router.h"
 #include "bidline/engine/synthetic_catalog.h"
+#include "bidline/feeds/event_log_group_commit.h"
 
 namespace {
 thread_local bool counting = false;
@@ -49,12 +52,30 @@ std::string http_post(const std::string& body) {
            "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
-TEST(NoAllocation, BidPathThroughRouterAllocatesNothingPerRequest) {
+struct Outcome {
+    std::uint64_t allocations = 0, bids = 0, no_bids = 0;
+};
+
+// Serves requests through the router; with `log_requests`, every one of
+// them is also written to a real event log with its decision.
+Outcome serve_counted(bool log_requests) {
     ManualClock clock(Timestamp{std::chrono::sys_days{std::chrono::year{2026} / 6 / 1}.time_since_epoch()});
     Config config;
     config.engine.shards = 1;
+    config.engine.request_log.mode = log_requests ? RequestLogMode::full : RequestLogMode::off;
     config.campaigns = synthetic_campaign_model(1000);
     EngineState state(config, clock);
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("bidline-noalloc-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::optional<feeds::GroupCommitLog> log;
+    if (log_requests) {
+        feeds::GroupCommitOptions o;
+        o.log.directory = dir;
+        o.producers = 2;
+        o.ring_bytes = std::size_t{1} << 24;  // room for every request: none skipped
+        log.emplace(o);
+        state.event_log = &*log;
+    }
     ControlLoop control(state);
     control.tick();
     Router router(state, *state.shards[0]);
@@ -74,9 +95,9 @@ TEST(NoAllocation, BidPathThroughRouterAllocatesNothingPerRequest) {
             for (std::size_t k = 0; k < wire.size(); ++k) {
                 HttpRequest req;
                 if (parse_http_request(buffers[k].data(), buffers[k].size(), HttpLimits{}, req) != HttpParseStatus::complete)
-                    FAIL() << "framing";
+                    ADD_FAILURE() << "framing";
                 const RouteResponse resp = router.route(req, req.body, clock.now());
-                if (resp.status == 200) ++bids; else if (resp.status == 204) ++no_bids; else FAIL() << resp.status;
+                if (resp.status == 200) ++bids; else if (resp.status == 204) ++no_bids; else ADD_FAILURE() << resp.status;
             }
         }
     };
@@ -89,10 +110,28 @@ TEST(NoAllocation, BidPathThroughRouterAllocatesNothingPerRequest) {
     counting = true;
     serve(100);
     counting = false;
+    Outcome out{allocations, bids, no_bids};
+    if (log) {
+        log->stop();
+        EXPECT_EQ(read(state.shards[0]->counters.request_log_written), 120u * wire.size());
+        EXPECT_EQ(read(state.shards[0]->counters.request_log_skipped), 0u);
+    }
+    std::filesystem::remove_all(dir);
+    return out;
+}
 
-    EXPECT_EQ(allocations, 0u) << "heap allocations in " << bids + no_bids << " requests";
-    EXPECT_GT(bids, 0u);
-    EXPECT_GT(no_bids, 0u);
+TEST(NoAllocation, BidPathThroughRouterAllocatesNothingPerRequest) {
+    const Outcome o = serve_counted(false);
+    EXPECT_EQ(o.allocations, 0u) << "heap allocations in " << o.bids + o.no_bids << " requests";
+    EXPECT_GT(o.bids, 0u);
+    EXPECT_GT(o.no_bids, 0u);
+}
+
+TEST(NoAllocation, LoggingEveryRequestWithItsDecisionAllocatesNothing) {
+    const Outcome o = serve_counted(true);
+    EXPECT_EQ(o.allocations, 0u) << "heap allocations in " << o.bids + o.no_bids << " logged requests";
+    EXPECT_GT(o.bids, 0u);
+    EXPECT_GT(o.no_bids, 0u);
 }
 
 }  // namespace

@@ -16,30 +16,11 @@
 
 #include "bidline/feeds/event_log_format.h"
 #include "bidline/feeds/event_log_writer.h"
+#include "support/cli_run.h"
 #include "support/fixtures.h"
 
 namespace bidline::test {
 namespace {
-
-struct CliRun {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-CliRun run_bidline(const std::string& args, const std::filesystem::path& scratch) {
-    const std::filesystem::path err_file = scratch / "stderr.txt";
-    const std::string command = std::string("'") + BIDLINE_BINARY + "' " + args + " 2>'" + err_file.string() + "'";
-    CliRun run;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) run.out.append(buf, n);
-    const int status = ::pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.err = read_file(err_file);
-    return run;
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;
@@ -82,7 +63,7 @@ protected:
 
 TEST_F(LogCli, PrintsOneJsonObjectPerRecord) {
     write_log();
-    const CliRun run = run_bidline("log cat '" + log_dir_.string() + "'", scratch_);
+    const CliRun run = run_bidline({"log", "cat", log_dir_.string()});
     ASSERT_EQ(run.exit_code, 0) << run.err;
     EXPECT_EQ(run.err, "");
     const auto lines = lines_of(run.out);
@@ -110,7 +91,7 @@ TEST_F(LogCli, PrintsOneJsonObjectPerRecord) {
     }
 
     // A single segment file works too.
-    const CliRun one = run_bidline("log cat '" + (log_dir_ / feeds::segment_file_name(2)).string() + "'", scratch_);
+    const CliRun one = run_bidline({"log", "cat", (log_dir_ / feeds::segment_file_name(2)).string()});
     ASSERT_EQ(one.exit_code, 0) << one.err;
     EXPECT_EQ(lines_of(one.out), std::vector<std::string>{lines[2]});
 }
@@ -120,7 +101,7 @@ TEST_F(LogCli, ReportsATornTailAndRepairsItOnlyWhenAsked) {
     const std::filesystem::path last = log_dir_ / feeds::segment_file_name(2);
     std::filesystem::resize_file(last, std::filesystem::file_size(last) - 2);
 
-    const CliRun look = run_bidline("log cat '" + log_dir_.string() + "'", scratch_);
+    const CliRun look = run_bidline({"log", "cat", log_dir_.string()});
     ASSERT_EQ(look.exit_code, 0) << look.err;
     EXPECT_EQ(lines_of(look.out).size(), 2u);
     EXPECT_NE(look.err.find("torn tail"), std::string::npos) << look.err;
@@ -128,12 +109,12 @@ TEST_F(LogCli, ReportsATornTailAndRepairsItOnlyWhenAsked) {
     EXPECT_NE(look.err.find("--repair"), std::string::npos) << look.err;
     EXPECT_EQ(std::filesystem::file_size(last), 52u);  // untouched
 
-    const CliRun fix = run_bidline("log cat --repair '" + log_dir_.string() + "'", scratch_);
+    const CliRun fix = run_bidline({"log", "cat", "--repair", log_dir_.string()});
     ASSERT_EQ(fix.exit_code, 0) << fix.err;
     EXPECT_NE(fix.err.find("repaired"), std::string::npos) << fix.err;
     EXPECT_EQ(std::filesystem::file_size(last), 40u);
 
-    const CliRun after = run_bidline("log cat '" + log_dir_.string() + "'", scratch_);
+    const CliRun after = run_bidline({"log", "cat", log_dir_.string()});
     EXPECT_EQ(after.err, "");
     EXPECT_EQ(lines_of(after.out).size(), 2u);
 }
@@ -146,7 +127,7 @@ TEST_F(LogCli, CorruptionInAnOlderSegmentExitsOneWithTheOffset) {
         f.seekp(54 + 9 + 1);  // a payload byte of the second record
         f.put('\x7f');
     }
-    const CliRun run = run_bidline("log cat '" + log_dir_.string() + "'", scratch_);
+    const CliRun run = run_bidline({"log", "cat", log_dir_.string()});
     EXPECT_EQ(run.exit_code, 1);
     EXPECT_EQ(lines_of(run.out).size(), 1u);  // the record before the damage
     EXPECT_NE(run.err.find("corrupt record"), std::string::npos) << run.err;
@@ -154,9 +135,9 @@ TEST_F(LogCli, CorruptionInAnOlderSegmentExitsOneWithTheOffset) {
 }
 
 TEST_F(LogCli, UsageErrorsExitTwo) {
-    EXPECT_EQ(run_bidline("log", scratch_).exit_code, 2);
-    EXPECT_EQ(run_bidline("log tail x", scratch_).exit_code, 2);
-    const CliRun help = run_bidline("log --help", scratch_);
+    EXPECT_EQ(run_bidline({"log"}).exit_code, 2);
+    EXPECT_EQ(run_bidline({"log", "tail", "x"}).exit_code, 2);
+    const CliRun help = run_bidline({"log", "--help"});
     EXPECT_EQ(help.exit_code, 0);
     EXPECT_NE(help.out.find("log cat"), std::string::npos);
 }

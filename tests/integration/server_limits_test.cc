@@ -12,42 +12,16 @@
 
 #include "support/engine_process.h"
 #include "support/http_client.h"
+#include "support/mini_config.h"
 
 namespace bidline::test {
 namespace {
 
 std::filesystem::path short_timeouts_config() {
-    const auto path = std::filesystem::path(testing::TempDir()) / "short_timeouts.toml";
-    std::ofstream(path) << R"([engine]
-listen = "127.0.0.1:0"
-shards = 1
-[engine.limits]
-idle_timeout_ms = 400
-header_timeout_ms = 200
-body_timeout_ms = 200
-
-[[advertiser]]
-id = "adv"
-[[campaign]]
-id = "cmp"
-advertiser = "adv"
-daily_budget = 10.0
-start = 2024-01-01
-end = 2030-12-31
-[[line_item]]
-id = "li"
-campaign = "cmp"
-[line_item.bid]
-strategy = "manual_cpm"
-cpm = 1.0
-[[line_item.creative]]
-id = "cr"
-format = "banner"
-w = 300
-h = 250
-markup = "<div>ad</div>"
-)";
-    return path;
+    MiniConfig c;
+    c.engine = "listen = \"127.0.0.1:0\"\nshards = 1\n[engine.limits]\nidle_timeout_ms = 400\nheader_timeout_ms = 200\nbody_timeout_ms = 200\n";
+    c.daily_budget = 10.0;
+    return write_mini_config("short_timeouts.toml", c);
 }
 
 TEST(ServerLimits, SlowHeadersGet408AndIdleConnectionsClose) {

@@ -158,6 +158,28 @@ void EngineProcess::wait_until_listening() {
     }
 }
 
+std::uint16_t EngineProcess::stream_port() {
+    constexpr std::string_view kMarker = "event stream on tcp://";
+    const auto deadline = Clock::now() + kStartTimeout;
+    while (stream_port_ == 0) {
+        const std::string text = read_whole(stdout_path_);
+        if (auto at = text.find(kMarker); at != std::string::npos) {
+            if (auto eol = text.find('\n', at); eol != std::string::npos) {
+                const std::string address = text.substr(at + kMarker.size(), eol - at - kMarker.size());
+                const auto colon = address.rfind(':');
+                const int port = colon == std::string::npos ? 0 : std::atoi(address.c_str() + colon + 1);
+                if (port <= 0 || port > 65535) throw std::runtime_error("cannot parse event stream line\n" + describe());
+                stream_port_ = static_cast<std::uint16_t>(port);
+                break;
+            }
+        }
+        if (!running() || Clock::now() > deadline)
+            throw std::runtime_error("engine did not print '" + std::string(kMarker) + "'\n" + describe());
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return stream_port_;
+}
+
 void EngineProcess::send_signal(int signal) {
     if (running()) ::kill(pid_, signal);
 }

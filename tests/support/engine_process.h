@@ -40,6 +40,10 @@ public:
     EngineProcess& operator=(const EngineProcess&) = delete;
 
     [[nodiscard]] std::uint16_t port() const { return port_; }
+    // The binary event stream port from the "event stream on tcp://" line
+    // (the engine must run with --stream-port); waits for the line up to
+    // kStartTimeout, throws if it never comes.
+    [[nodiscard]] std::uint16_t stream_port();
     [[nodiscard]] const std::string& host() const { return host_; }
     [[nodiscard]] pid_t pid() const { return pid_; }
     [[nodiscard]] const std::filesystem::path& data_dir() const { return data_dir_; }
@@ -68,6 +72,7 @@ private:
     std::filesystem::path stderr_path_;
     std::string host_ = "127.0.0.1";
     std::uint16_t port_ = 0;
+    std::uint16_t stream_port_ = 0;
     pid_t pid_ = -1;
     std::optional<ExitStatus> exit_;
 };

@@ -2,6 +2,8 @@
 // for people and for jq. Payloads are decoded by whatever decoder is
 // registered for their record type (feeds/event_log_decoders.h); others are
 // printed as base64 so nothing is hidden.
+#include <simdjson.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -14,6 +16,7 @@
 #include "bidline/feeds/event_log_lock.h"
 #include "bidline/feeds/event_log_reader.h"
 #include "bidline/feeds/event_codec.h"
+#include "bidline/feeds/traffic_record.h"
 #include "main/commands.h"
 
 namespace bidline {
@@ -143,10 +146,52 @@ void register_feed_event_decoder() {
         return true;
     });
 }
+
+std::string_view text(const flatbuffers::String* s) { return s == nullptr ? std::string_view{} : s->string_view(); }
+
+// Logged requests print with their decision; the request itself as a JSON
+// object when it is valid JSON (re-minified onto one line), else as "body".
+void register_bid_request_decoder() {
+    feeds::register_record_decoder(feeds::RecordType::bid_request, "bid_request", [](std::span<const std::byte> payload, std::string& out) {
+        thread_local std::vector<std::uint64_t> aligned;
+        const feeds::fb::LoggedRequest* r = feeds::read_traffic_record(payload, aligned);
+        if (r == nullptr) return false;
+        JsonWriter j;
+        j.begin_object().field("received_us", static_cast<std::int64_t>(r->received_us())).field("shard", static_cast<std::uint64_t>(r->shard()));
+        if (const feeds::fb::Decision* d = r->decision()) {
+            j.field("request_id", text(d->request_id())).field("status", static_cast<std::uint64_t>(d->status()));
+            if (d->status() == 204) j.field("no_bid_reason", text(d->no_bid_reason()));
+            j.key("bids").begin_array();
+            if (d->bids() != nullptr)
+                for (const feeds::fb::DecisionBid* b : *d->bids())
+                    j.begin_object()
+                        .field("imp_id", text(b->imp_id()))
+                        .field("bid_id", text(b->bid_id()))
+                        .field("line_item", text(b->line_item_id()))
+                        .field("creative", text(b->creative_id()))
+                        .field("campaign", text(b->campaign_id()))
+                        .field("price_micros", static_cast<std::int64_t>(b->price_micros()))
+                        .end_object();
+            j.end_array();
+        }
+        const std::string_view body = r->body() == nullptr ? std::string_view{}
+            : std::string_view(reinterpret_cast<const char*>(r->body()->data()), r->body()->size());
+        simdjson::dom::parser parser;
+        simdjson::dom::element request;
+        if (!parser.parse(body.data(), body.size()).get(request))
+            j.key("request").raw(simdjson::minify(request));
+        else
+            j.field("body", body);
+        j.end_object();
+        out += j.str();
+        return true;
+    });
+}
 }  // namespace
 
 int log_command(const Args& argv) {
     register_feed_event_decoder();
+    register_bid_request_decoder();
     const CliArgs args(argv, {}, {"help", "repair"});
     const auto& positional = args.positional();
     if (args.has("help")) {

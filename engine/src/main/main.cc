@@ -20,6 +20,7 @@ commands:
   gen         write a synthetic market (NDJSON replay format)
   replay      backtest: run the bid path over logged or imported traffic
   log         print event log records as NDJSON (log cat PATH...)
+  stream      send NDJSON events to an engine over the binary event stream
   score       predictions of a GBDT (XGBoost) or MLP model file for the rows of a CSV
   mmm         fit a media-mix model (mmm fit) or generate data with known truth (mmm gen)
   optimize    split a budget across channels from response curves
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
             {"optimize", bidline::optimize_command},
             {"attribute", bidline::attribute_command},
             {"experiment", bidline::experiment_command},
+            {"stream", bidline::stream_command},
         };
         for (const Command& c : kCommands)
             if (c.run != nullptr && cmd == c.name) return c.run(args);

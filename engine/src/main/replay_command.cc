@@ -9,7 +9,7 @@
 
 namespace bidline {
 namespace {
-constexpr const char* kHelp = R"(usage: bidline replay --input FILE... [--format ndjson|ipinyou]
+constexpr const char* kHelp = R"(usage: bidline replay --input FILE... [--format ndjson|ipinyou|native]
                       (--config CFG | --budget AMOUNT --strategy NAME [--bid CPM] [--cpc V] --pacing MODE)
                       [--controller pid|dual|throttle] [--bucket 1h] [--out report.json]
        bidline replay --input FILE... --compare CFG1 CFG2 ...
@@ -24,6 +24,10 @@ ones). Budgets, leases and the control loop are live.
   --cpc       value per click: manual_cpc's bid (CPM = 1000 × cpc × pCTR), max_clicks' starting λ
   --controller  pacing controller of model-driven strategies: pid (default),
               dual or throttle (manual bids are always throttled)
+  --format    ndjson (default), ipinyou (27- or 3-column), or native: the
+              engine's event log (a directory such as DATA_DIR/events, or
+              segment files) — logged requests, priced by the wins and
+              min-to-win losses of their bids (feeds/README.md, "Native replay")
   --bucket    timeline bucket: Ns, Nm or Nh (default 1h)
   --compare   run several configurations on the same traffic and print a table
 report.json: {"totals":{bids,wins,impressions,clicks,conversions,conversion_value,spend},
@@ -57,7 +61,7 @@ int replay_command(const Args& argv) {
     if (inputs.empty()) throw CliError("--input is required (see --help)");
     // `--input a b c`: extra positional files belong to --input unless --compare took them.
     const auto format = parse_replay_format(args.get("format").value_or("ndjson"));
-    if (!format) throw CliError("--format: expected ndjson or ipinyou");
+    if (!format) throw CliError("--format: expected ndjson, ipinyou or native");
     ReplayOptions options;
     options.bucket = parse_bucket(args.get("bucket").value_or("1h"));
     const auto controller = parse_pacing_controller(args.get("controller").value_or("pid"));

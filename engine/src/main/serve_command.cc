@@ -15,7 +15,11 @@
 #include "bidline/engine/engine_state.h"
 #include "bidline/engine/logging.h"
 #include "bidline/engine/observability_routes.h"
+#include "bidline/engine/connector_gate.h"
+#include "bidline/engine/report_routes.h"
 #include "bidline/engine/optimizer_service.h"
+#include "bidline/engine/redis_stream_consumer.h"
+#include "bidline/engine/redis_budget_ledger.h"
 #include "bidline/engine/ledger_recovery.h"
 #include "bidline/engine/server.h"
 #include "bidline/feeds/event_log_group_commit.h"
@@ -31,15 +35,27 @@ constexpr const char* kServeHelp = R"(usage: bidline serve [--config FILE] [--ho
 
 serve runs the engine. Without --config it uses the embedded demo configuration.
 Flags override the file. --port 0 picks a free port (printed on stdout).
+--stream-port N opens the binary event stream (feeds/README.md); 0 picks a free port.
 --check-config validates FILE and exits: 0 if valid, 2 with FILE:LINE: FIELD: REASON if not.
 demo is serve with the demo configuration plus a synthetic exchange sending
 bid requests (default 200/s) and the wins, clicks and conversions that follow.
 SIGTERM or SIGINT stops gracefully: in-flight requests finish, exit 0.
+Redis Streams feed (feeds/README.md, "Redis Streams"; GET /v1/stats/redis_stream):
+  --redis-stream redis://HOST[:PORT]/KEY[?group=G&consumer=C]   groups default to bidline, consumers too:
+                                 give each process its own stable consumer name
+Budgets shared with other processes (engine/README.md, "Budget across several machines"):
+  --budget-ledger redis://HOST[:PORT][/PREFIX]   daily budgets in a Redis ledger (prefix default bidline)
+  --node NAME                    this process's name there, stable across restarts (default HOSTNAME:PORT)
+  --budget-lease-ttl-ms N        a dead node's lease frees after N ms (default 5000)
+  --budget-lease-share F         largest lease per node, share of a daily budget (default 0.0025)
 Optimizer thread (GET /v1/optimizer; README.md, "Budget optimizer in serve"):
   --optimizer-interval SECONDS   refit period (default 600)
   --optimizer-min-days N         complete days of history needed to fit (default 28)
   --optimizer-max-change F       largest budget move per campaign per UTC day (default 0.2)
   --optimizer-approval           plans wait for POST /v1/optimizer/approve
+Request log (bid requests with their decisions, in the event log):
+  --log-requests off|sampled|full   default sampled ([engine.request_log] mode)
+  --log-sample-rate F               share of requests when sampled (default 0.01)
 )";
 
 void print_summary(const Config& c, const std::string& source) {
@@ -52,8 +68,8 @@ void print_summary(const Config& c, const std::string& source) {
 }  // namespace
 
 int serve_command(const Args& argv_rest, char** argv, bool demo) {
-    const CliArgs args(argv_rest, {"config", "host", "port", "shards", "data-dir", "io", "check-config", "rate", "seed", "duration",
-                        "optimizer-interval", "optimizer-min-days", "optimizer-max-change"},
+    const CliArgs args(argv_rest, {"config", "host", "port", "shards", "data-dir", "stream-port", "io", "check-config", "rate", "seed", "duration",
+                        "redis-stream", "budget-ledger", "node", "budget-lease-ttl-ms", "budget-lease-share", "optimizer-interval", "optimizer-min-days", "optimizer-max-change", "log-requests", "log-sample-rate"},
                        {"help", "optimizer-approval"});
     if (args.has("help")) {
         std::fputs(kServeHelp, stdout);
@@ -71,6 +87,18 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     if (args.has("port")) config.engine.listen_port = static_cast<std::uint16_t>(args.integer("port", 0, 0, 65535));
     if (args.has("shards")) config.engine.shards = static_cast<std::uint32_t>(args.integer("shards", 0, 1, 256));
     if (auto d = args.get("data-dir")) config.engine.data_dir = *d;
+    if (args.has("stream-port"))
+        config.engine.stream_port = static_cast<std::uint16_t>(args.integer("stream-port", 0, 0, 65535));
+    if (auto m = args.get("log-requests")) {
+        const auto mode = parse_request_log_mode(*m);
+        if (!mode) throw CliError("--log-requests: expected off, sampled or full");
+        config.engine.request_log.mode = *mode;
+    }
+    if (args.has("log-sample-rate")) {
+        const double rate = args.number("log-sample-rate", 0.01);
+        if (!(rate > 0.0 && rate <= 1.0)) throw CliError("--log-sample-rate: expected a share in (0, 1]");
+        config.engine.request_log.sample_rate = rate;
+    }
     const long duration_s = args.integer("duration", 0, 0, 365L * 86400);
 
     // Signals go to this thread only: block them before any thread starts.
@@ -84,7 +112,10 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     SystemClock clock;
     EngineState state(config, clock);
     state.io_backend = Server::io_backend();
+    // Before the control loop, which uses it until it stops.
+    const auto shared_budget = make_redis_budget_ledger(args, config, clock);
     ControlLoop control(state);
+    if (shared_budget) control.set_shared_budget(shared_budget.get());
     // The ledger comes back from the event log exactly as acknowledged.
     const std::filesystem::path events_dir = std::filesystem::path(config.engine.data_dir) / "events";
     const RecoveryStats recovered = recover_ledger(events_dir, *state.catalog.load(), control);
@@ -93,13 +124,17 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
                      recovered.applied, recovered.orphans);
     control.start();
     register_observability_routes(state, control);
+    register_report_routes(state, control);                // POST /v1/reports/*
+    install_connector_limits(state, config.connectors);   // [connectors.NAME]: 429 on feed endpoints
     const auto optimizer = start_optimizer(state, args);  // routes before the server starts
+    const auto redis_stream = make_redis_stream_consumer(state, args);  // likewise; started once we listen
     Server server(state);
     // Events are acknowledged only once durable: group-committed by the log
     // writer thread, which wakes the shards whose records became durable.
     feeds::GroupCommitOptions log_options;
     log_options.log.directory = events_dir;
-    log_options.producers = static_cast<std::uint32_t>(state.shards.size());
+    // Per shard: one lane for feed events, one for logged requests (request_log.h).
+    log_options.producers = 2 * static_cast<std::uint32_t>(state.shards.size());
     log_options.on_durable = [&state](std::span<const feeds::ProducerId> producers) {
         for (feeds::ProducerId p : producers)
             if (p.value < state.shards.size() && state.shards[p.value]->wake_on_durable)
@@ -115,9 +150,12 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     spdlog::info("bidline serving: {} shards, io backend {}, {} line items{}", state.shards.size(), state.io_backend,
                  config.campaigns.line_items.size(), demo || !args.has("config") ? " (embedded demo configuration)" : "");
     std::printf("bidline: listening on http://%s:%u\n", config.engine.listen_host.c_str(), server.port());
+    if (const auto stream_port = server.stream_port())
+        std::printf("bidline: event stream on tcp://%s:%u\n", config.engine.listen_host.c_str(), *stream_port);
     std::printf("  POST /openrtb2/bid        OpenRTB 2.5/2.6 bid requests (200 bid, 204 no bid, 400 invalid)\n"
                 "  GET  /v1/notice/win|bill|loss|click|conversion   notices from bid responses\n"
                 "  POST /v1/events           NDJSON performance events (durable before the answer)\n"
+                "  POST /v1/reports/google_ads|meta|tiktok   platform spend reports (?utc_offset=-08:00&revision=R)\n"
                 "  GET  /v1/stats            live stats (JSON)\n"
                 "  GET  /v1/optimizer        last fit, plan and applied budgets; POST /v1/optimizer/run starts a refit\n"
                 "  GET  /healthz             liveness\n"
@@ -126,6 +164,13 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
                 args.has("config") && !demo ? ("configuration " + *args.get("config")).c_str()
                                             : "embedded demo configuration (no auth keys: listening on 127.0.0.1 only)");
     std::fflush(stdout);
+    if (redis_stream) {
+        const std::string& h = config.engine.listen_host;
+        redis_stream->start(h.empty() || h == "0.0.0.0" || h == "::" ? "127.0.0.1" : h, server.port());
+        std::printf("bidline: consuming redis stream %s (group %s)\n", redis_stream->options().key.c_str(),
+                    redis_stream->options().group.c_str());
+        std::fflush(stdout);
+    }
 
     std::unique_ptr<DemoTraffic> traffic;
     if (demo) {
@@ -151,6 +196,7 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     }
     spdlog::info("bidline stopping (signal {})", sig > 0 ? sig : 0);
     if (traffic) traffic->stop();
+    if (redis_stream) redis_stream->stop();  // before the server: it posts to it
     server.stop();
     event_log.stop();
     control.stop();

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "net/event_stream_connection.h"
 #include "net/shard_server.h"
 
 namespace bidline {
@@ -16,10 +17,12 @@ struct Server::Impl {
     std::vector<std::unique_ptr<net::ShardServer>> shards;
     std::vector<std::thread> threads;
     std::uint16_t port = 0;
+    std::optional<std::uint16_t> stream_port;
     std::atomic<std::size_t> finished{0};
+    net::StreamProgressTable stream_progress;  // shared by every shard's stream connections
 };
 
-Server::Server(EngineState& state) : impl_(new Impl{state, {}, {}, 0, {}}) {
+Server::Server(EngineState& state) : impl_(new Impl{state, {}, {}, 0, {}, {}, {}}) {
     for (auto& r : state.shards) impl_->shards.push_back(std::make_unique<net::ShardServer>(state, *r));
 }
 
@@ -34,6 +37,12 @@ void Server::start() {
     std::uint16_t port = impl_->state.settings.listen_port;
     for (auto& s : impl_->shards) port = s->listen(impl_->state.settings.listen_host, port);
     impl_->port = port;
+    if (const auto requested = impl_->state.settings.stream_port) {
+        std::uint16_t sport = *requested;
+        for (auto& s : impl_->shards)
+            sport = s->listen_stream(impl_->state.settings.listen_host, sport, impl_->stream_progress);
+        impl_->stream_port = sport;
+    }
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     for (std::size_t i = 0; i < impl_->shards.size(); ++i) {
         impl_->threads.emplace_back([s = impl_->shards[i].get(), impl = impl_.get()] {
@@ -48,6 +57,7 @@ void Server::start() {
 }
 
 std::uint16_t Server::port() const { return impl_->port; }
+std::optional<std::uint16_t> Server::stream_port() const { return impl_->stream_port; }
 
 void Server::stop(std::chrono::milliseconds grace) {
     for (auto& s : impl_->shards) s->begin_stop();

@@ -2,6 +2,7 @@
 
 #include <netinet/tcp.h>
 
+#include "net/event_stream_connection.h"
 #include "net/http_connection.h"
 
 namespace bidline::net {
@@ -18,14 +19,19 @@ ShardServer::ShardServer(EngineState& state, ShardResources& resources)
     : state_(state), resources_(resources), router_(state, resources),
       inflate_buf_(new char[state.settings.limits.max_body_bytes]) {
     // Called on the event log's writer thread: hop onto this shard's thread.
-    resources_.wake_on_durable = [this] {
-        asio::post(io_, [this] {
-            std::vector<HttpConnection*> all;
-            all.reserve(connections_.size());
-            for (auto& [p, c] : connections_) all.push_back(p);
-            for (HttpConnection* c : all) c->on_durable();
-        });
-    };
+    resources_.wake_on_durable = [this] { asio::post(io_, [this] { wake_durable(); }); };
+}
+
+void ShardServer::wake_durable() {
+    // Handlers may close (and forget) their connection: iterate over a copy.
+    std::vector<HttpConnection*> all;
+    all.reserve(connections_.size());
+    for (auto& [p, c] : connections_) all.push_back(p);
+    for (HttpConnection* c : all) c->on_durable();
+    std::vector<EventStreamConnection*> streams;
+    streams.reserve(streams_.size());
+    for (auto& [p, c] : streams_) streams.push_back(p);
+    for (EventStreamConnection* c : streams) c->on_durable();
 }
 
 HttpLimits ShardServer::limits() const {
@@ -42,8 +48,20 @@ std::uint16_t ShardServer::listen(const std::string& host, std::uint16_t port) {
     return acceptor_.local_endpoint().port();
 }
 
+std::uint16_t ShardServer::listen_stream(const std::string& host, std::uint16_t port, StreamProgressTable& progress) {
+    const tcp::endpoint ep(asio::ip::make_address(host), port);
+    stream_acceptor_.open(ep.protocol());
+    stream_acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    stream_acceptor_.set_option(reuse_port(true));
+    stream_acceptor_.bind(ep);
+    stream_acceptor_.listen(1024);
+    stream_progress_ = &progress;
+    return stream_acceptor_.local_endpoint().port();
+}
+
 void ShardServer::run() {
     accept();
+    if (stream_acceptor_.is_open()) accept_stream();
     sweep();
     io_.run();
 }
@@ -56,7 +74,7 @@ void ShardServer::accept() {
             return;
         }
         bump(resources_.counters.connections_total);
-        if (connections_.size() >= state_.settings.limits.max_connections_per_shard) {
+        if (open_connections() >= state_.settings.limits.max_connections_per_shard) {
             bump(resources_.counters.http_errors);
             boost::system::error_code ignored;
             socket.close(ignored);  // over the limit: refuse rather than grow without bound
@@ -71,6 +89,28 @@ void ShardServer::accept() {
     });
 }
 
+void ShardServer::accept_stream() {
+    stream_acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
+        if (ec) {
+            if (ec == asio::error::operation_aborted || stopping_) return;
+            accept_stream();
+            return;
+        }
+        bump(resources_.counters.connections_total);
+        if (open_connections() >= state_.settings.limits.max_connections_per_shard) {
+            boost::system::error_code ignored;
+            socket.close(ignored);
+        } else {
+            boost::system::error_code ignored;  // a peer that already reset is found on the first read
+            socket.set_option(tcp::no_delay(true), ignored);  // ACKs are small and latency-bound
+            auto c = std::make_shared<EventStreamConnection>(*this, std::move(socket), *stream_progress_);
+            streams_.emplace(c.get(), c);
+            c->start();
+        }
+        if (!stopping_) accept_stream();
+    });
+}
+
 void ShardServer::sweep() {
     sweep_timer_.expires_after(kSweepEvery);
     sweep_timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -81,7 +121,14 @@ void ShardServer::sweep() {
         all.reserve(connections_.size());
         for (auto& [p, c] : connections_) all.push_back(p);
         for (HttpConnection* c : all) c->check_deadline(now);
-        if (!stopping_ || !connections_.empty()) sweep();
+        std::vector<EventStreamConnection*> streams;
+        streams.reserve(streams_.size());
+        for (auto& [p, c] : streams_) streams.push_back(p);
+        for (EventStreamConnection* c : streams) {
+            c->check_deadline(now);
+            c->on_durable();  // backstop for a stalled stream whose wake-up raced its stall
+        }
+        if (!stopping_ || open_connections() > 0) sweep();
     });
 }
 
@@ -93,7 +140,16 @@ void ShardServer::forget(HttpConnection* c) {
     connections_.erase(it);
     resources_.counters.connections_open.store(connections_.size(), std::memory_order_relaxed);
     asio::post(io_, [keep] {});
-    if (stopping_ && connections_.empty()) sweep_timer_.cancel();
+    if (stopping_ && open_connections() == 0) sweep_timer_.cancel();
+}
+
+void ShardServer::forget(EventStreamConnection* c) {
+    auto it = streams_.find(c);
+    if (it == streams_.end()) return;
+    auto keep = it->second;
+    streams_.erase(it);
+    asio::post(io_, [keep] {});
+    if (stopping_ && open_connections() == 0) sweep_timer_.cancel();
 }
 
 void ShardServer::begin_stop() {
@@ -101,10 +157,14 @@ void ShardServer::begin_stop() {
         stopping_ = true;
         boost::system::error_code ignored;
         acceptor_.close(ignored);
+        stream_acceptor_.close(ignored);
         std::vector<HttpConnection*> all;
         for (auto& [p, c] : connections_) all.push_back(p);
         for (HttpConnection* c : all) c->drain();
-        if (connections_.empty()) sweep_timer_.cancel();
+        std::vector<EventStreamConnection*> streams;
+        for (auto& [p, c] : streams_) streams.push_back(p);
+        for (EventStreamConnection* c : streams) c->drain();
+        if (open_connections() == 0) sweep_timer_.cancel();
     });
 }
 

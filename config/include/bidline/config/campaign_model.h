@@ -98,6 +98,16 @@ private:
     }
 };
 
+// The campaign's ids on the ad platforms whose reports are posted to
+// /v1/reports/{google_ads,meta,tiktok}; empty = no such campaign there.
+// Numeric strings as the platforms print them; unique per platform.
+struct PlatformCampaignIds {
+    std::string google_ads;
+    std::string meta;
+    std::string tiktok;
+    bool operator==(const PlatformCampaignIds&) const = default;
+};
+
 struct Campaign {
     CampaignId id;
     AdvertiserId advertiser;
@@ -113,6 +123,7 @@ struct Campaign {
     // Manual override of the pacing controller's bid multiplier (0 = none):
     // the controller keeps learning but the bid path uses this value.
     double bid_multiplier_override = 0.0;
+    PlatformCampaignIds platform_ids;
 };
 
 struct Advertiser {

@@ -10,11 +10,15 @@
 #include <string_view>
 
 #include "bidline/config/campaign_model.h"
+#include "bidline/config/connector_settings.h"
 #include "bidline/config/engine_settings.h"
 
 namespace bidline {
 
 struct Config {
+    // First: after `campaigns`, GCC 12 reports a false maybe-uninitialized
+    // in code that builds a temporary Config{.campaigns = ...}.
+    ConnectorSettingsList connectors;  // [connectors.NAME], sorted by name
     EngineSettings engine;
     CampaignModel campaigns;
 };

@@ -51,6 +51,10 @@ public:
 
     // The bids of the last handle() that answered 200.
     std::span<const PlacedBid> last_bids() const { return {placed_.data(), placed_count_}; }
+    // The same bids as the response describes them (ids, prices, creatives).
+    std::span<const BidOut> last_bid_outs() const { return {bids_.data(), placed_count_}; }
+    // Why the last handle() answered 204.
+    NoBidReason last_no_bid_reason() const { return last_no_bid_; }
 
     // Picks up newly published catalog/control snapshots. Called between
     // requests (and by handle itself).
@@ -92,6 +96,7 @@ private:
     std::array<BidOut, 8> bids_{};
     std::array<PlacedBid, 8> placed_{};
     std::size_t placed_count_ = 0;
+    NoBidReason last_no_bid_ = NoBidReason::no_eligible;
     std::array<std::array<char, 20>, 8> bid_ids_{};
     std::array<char, 20> response_id_{};
     std::unique_ptr<char[]> response_;

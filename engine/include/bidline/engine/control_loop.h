@@ -11,6 +11,14 @@
 // spend cannot pass the budget unless an exchange charges more than our bid
 // or a win arrives after its bid expired (both counted in stats).
 //
+// Attribution: clicks and conversions join to their bid (our bids, or bids,
+// wins and impressions a connector reported) by bid id within the
+// feeds::AttributionJoiner's windows (click 24 h, conversion 7 d); an
+// outcome whose bid is unknown, or too old, is an orphan: counted, never
+// dropped. Every outcome lands in the hour bucket of its own event time.
+// Platform-reported spend (PlatformReportBook) is shown beside the ledger,
+// never added to it.
+//
 // Pacing: each campaign's day runs in its own time zone (spend_today resets
 // at local midnight). Per tick and line item the loop computes the planned
 // cumulative spend (PacingPlan × daily budget), feeds the gap between the
@@ -33,6 +41,8 @@
 
 #include "bidline/engine/engine_state.h"
 #include "bidline/engine/minute_series.h"
+#include "bidline/engine/platform_report_book.h"
+#include "bidline/feeds/attribution_joiner.h"
 #include "bidline/feeds/event_deduper.h"
 #include "bidline/pacing/pacing_controller.h"
 #include "bidline/pacing/pacing_plan.h"
@@ -50,9 +60,15 @@ struct LineItemLedger {
     std::uint64_t bids = 0, wins = 0, clicks = 0, conversions = 0, late_wins = 0;
     std::int64_t conversion_value = 0;  // micros
     std::int64_t last_charged = 0;      // sum over shards at the last tick
+    // Attribution (the joiner's verdict on outcomes naming this line item, or
+    // joined to one of its bids): joined within the window vs orphaned.
+    std::uint64_t clicks_joined = 0, conversions_joined = 0, clicks_orphaned = 0, conversions_orphaned = 0;
+    std::int64_t joined_conversion_value = 0;  // micros
     std::int64_t committed() const { return spend_today + granted_total - resolved_total; }
     std::int64_t committed_lifetime() const { return spend_total + granted_total - resolved_total; }
 };
+
+class SharedBudgetLedger;
 
 class ControlLoop {
 public:
@@ -76,6 +92,20 @@ public:
         apply(e);
     }
     std::chrono::seconds bid_expiry{60};
+    // Stats, metrics, the attribution join counts and the minute/daily
+    // series for dashboards and the optimizer. Replay turns this off: it ticks on a simulated clock many
+    // times per second of real time, nobody reads them, and rendering them
+    // every tick would cost more than the bidding being replayed.
+    bool publish_observability = true;
+
+    // Platform-reported figures (thread-safe; the report endpoint records).
+    PlatformReportBook& platform_reports() { return platform_reports_; }
+
+    // Daily budgets shared with other processes (redis_budget_ledger.h;
+    // engine/README.md, "Budget across several machines"): set before
+    // start(); it must outlive the loop. Null (the default): this process's
+    // budgets are its own.
+    void set_shared_budget(SharedBudgetLedger* ledger) { shared_budget_ = ledger; }
 
     // Pacing. Which controller new line items get (manual_cpm/manual_cpc
     // are always throttled: their price is the advertiser's); set before
@@ -110,6 +140,9 @@ private:
     void drain(std::int64_t now_us);
     void apply(const ShardEvent& e);
     void expire(std::int64_t now_us);
+    // Feeds the joiner (after de-duplication) and counts its verdict.
+    void attribute(const ShardEvent& e);
+    void write_attribution(JsonWriter& j, std::int64_t now_us);
     // Per campaign, in its zone: the local day (rolls spend_today), today's
     // plan, the share of it due by now, the hour of the week.
     struct CampaignClock {
@@ -141,6 +174,19 @@ private:
     void grant_leases();
     void publish_control(std::int64_t now_us);
     void render_stats(std::int64_t now_us);
+    // control_loop_shared_budget.cc: one round trip per tick reports this
+    // node's spend and acquires its lease per budgeted campaign and line
+    // item; what the lease leaves over the node's outstanding money caps
+    // grant_leases().
+    void sync_shared_budget();
+    void write_shared_budget(JsonWriter& j) const;
+    struct SharedScope {
+        std::string name;  // e.g. "campaign:ID:YYYY-MM-DD"
+        std::int64_t node_spend, outstanding, want, lease, spend_all, other_leases;
+    };
+    SharedBudgetLedger* shared_budget_ = nullptr;
+    std::vector<SharedScope> shared_scopes_;  // last tick's, for /v1/stats
+    std::vector<std::int64_t> shared_room_campaign_, shared_room_line_item_;  // by index; consumed by grant_leases()
 
     EngineState& state_;
     std::shared_ptr<const Catalog> catalog_;
@@ -167,6 +213,16 @@ private:
     std::atomic<bool> running_{false};
     std::thread thread_;
     LineItemSeries series_;  // one-minute buckets per line item, last 24 h
+    // Anchors: ~24 B per bid remembered, two tables of 2 × capacity slots
+    // (~12 MB); under heavier bid rates the 7-day window shrinks (see
+    // RotatingKeyTable) rather than memory growing.
+    feeds::AttributionJoiner joiner_{feeds::JoinerSettings{.anchor_capacity = 1u << 17, .pending_capacity = 1u << 14}};
+    struct OrphanCounts {
+        std::uint64_t unknown_bid_clicks = 0, unknown_bid_conversions = 0;
+        std::uint64_t outside_window_clicks = 0, outside_window_conversions = 0;
+        std::uint64_t adopted = 0;  // unknown-bid orphans whose bid arrived later
+    } orphans_;
+    PlatformReportBook platform_reports_;
 };
 
 }  // namespace bidline

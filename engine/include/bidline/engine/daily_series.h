@@ -8,6 +8,9 @@
 // DailySeries; any thread reads the last one with snapshot(). History starts
 // when the engine starts (the first tick only sets the baseline); older days
 // can be imported through the optimizer (POST /v1/optimizer/history).
+// Growth goes to the day of the tick, except what the control loop declared
+// with note_late (wins and conversions whose own time is on another UTC
+// day): that part goes to the event's day, so late events land in theirs.
 //
 // Threads: record() on the control thread only; snapshot() on any thread.
 #pragma once
@@ -50,6 +53,11 @@ public:
         maybe_publish(now_us);
     }
 
+    // Control thread, before the next record(): part of line item
+    // `line_item`'s coming growth belongs to UTC day `event_day`, not to the
+    // day of that tick.
+    void note_late(std::uint32_t line_item, std::int64_t event_day, CampaignDay delta);
+
     // Any thread.
     [[nodiscard]] std::shared_ptr<const DailySeries> snapshot() const { return published_.load(); }
 
@@ -60,6 +68,12 @@ private:
     DailySeries series_;
     std::vector<CampaignDay> last_;  // cumulative totals at the previous tick, by line item
     std::vector<char> seen_;
+    struct LateGrowth {
+        std::uint32_t line_item;
+        std::int64_t day;
+        CampaignDay delta;
+    };
+    std::vector<LateGrowth> late_;  // noted since the last record(); few (late events are rare)
     std::int64_t last_publish_us_ = 0;
     std::int64_t last_publish_day_ = 0;
     bool dirty_ = false;

@@ -44,6 +44,7 @@ struct ShardResources {
 };
 
 namespace feeds { class GroupCommitLog; }
+class ConnectorGate;
 struct HttpRequest;
 struct RouteResponse;
 
@@ -54,6 +55,12 @@ struct RouteResponse;
 struct ExtraRoute {
     std::string path;        // exact path, or a prefix when it ends with '/'
     std::function<RouteResponse(const HttpRequest& req, std::string_view body, std::string& scratch)> handle;
+    // Instead of `handle`, for routes that append to the event log: they also
+    // get the receiving shard (its id is the log producer; a response with
+    // durable_after waits for that shard's records).
+    std::function<RouteResponse(const HttpRequest& req, std::string_view body, std::string& scratch,
+                                ShardResources& shard)>
+        handle_on_shard;
 };
 
 struct EngineState {
@@ -75,6 +82,9 @@ struct EngineState {
     // The durable event log (owned by `serve`); null in tests and replay,
     // where events are applied without being logged.
     feeds::GroupCommitLog* event_log = nullptr;
+    // Per-connector rate limits of the feed endpoints (connector_gate.h);
+    // null = unlimited (tests, replay).
+    std::shared_ptr<ConnectorGate> connector_gate;
 };
 
 }  // namespace bidline

@@ -13,6 +13,7 @@
 #include "bidline/engine/bid_path.h"
 #include "bidline/engine/engine_state.h"
 #include "bidline/engine/http_request.h"
+#include "bidline/engine/request_log.h"
 #include "bidline/feeds/event.h"
 #include "bidline/feeds/event_line_parser.h"
 
@@ -47,17 +48,19 @@ public:
     // stays valid until the next call.
     RouteResponse error(std::uint16_t status, std::string_view code, std::string_view message);
 
-private:
-    RouteResponse notice(const HttpRequest& req, std::string_view kind, Timestamp received);
-    RouteResponse events(const HttpRequest& req, std::string_view body);
     // Logs one event (if the engine has an event log) and hands it to the
     // control loop. Returns the log sequence (0 when not logged); false in
     // `queued` when the control ring was full.
     std::uint64_t ingest(const feeds::Event& event, bool& orphan, bool& overloaded);
 
+private:
+    RouteResponse notice(const HttpRequest& req, std::string_view kind, Timestamp received);
+    RouteResponse events(const HttpRequest& req, std::string_view body);
+
     EngineState& state_;
     ShardResources& shard_;
     BidPath bid_path_;
+    RequestLog request_log_;
     std::shared_ptr<const std::string> stats_;
     std::shared_ptr<const Catalog> catalog_;
     std::uint64_t stats_seen_ = 0, catalog_seen_ = 0;
@@ -74,5 +77,9 @@ std::string_view query_param(std::string_view query, std::string_view key);
 void percent_decode(std::string_view in, std::string& out);
 
 std::string_view status_text(std::uint16_t status);
+
+// The standard JSON error {"error": code, "message": text} for extra routes:
+// the body is written into `scratch`, which the response views.
+RouteResponse json_error(std::string& scratch, std::uint16_t status, std::string_view code, std::string_view message);
 
 }  // namespace bidline

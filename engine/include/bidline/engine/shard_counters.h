@@ -55,6 +55,8 @@ struct alignas(kCacheLine) ShardCounters {
     Counter notices{};          // win/bill/loss/click/conversion notices accepted
     Counter notice_errors{};
     Counter events_dropped{};   // shard -> control ring full (counted, never silent)
+    Counter request_log_written{};  // bid requests logged with their decision
+    Counter request_log_skipped{};  // sampled, but the log's lane was full (bidding never waits)
     Counter connections_open{};
     Counter connections_total{};
     std::array<Counter, static_cast<int>(NoBidReason::count_)> no_bid{};

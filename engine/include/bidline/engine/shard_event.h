@@ -7,7 +7,13 @@
 
 namespace bidline {
 
-enum class ShardEventKind : std::uint8_t { bid, win, billing, loss, click, conversion };
+// `anchor`: a bid or impression reported by a connector (/v1/events). It
+// moves no money; later clicks and conversions join to it by bid id.
+enum class ShardEventKind : std::uint8_t { bid, win, billing, loss, click, conversion, anchor };
+
+// line_item of a click or conversion that names no line item we know: it
+// can still join to its bid by join_key (and is an orphan if it does not).
+inline constexpr std::uint32_t kNoLineItem = ~std::uint32_t{0};
 
 struct ShardEvent {
     ShardEventKind kind = ShardEventKind::bid;
@@ -16,6 +22,10 @@ struct ShardEvent {
     std::uint64_t bid_key = 0;    // shard << 48 | sequence: the bid id
     std::int64_t micros = 0;      // bid: charge; win/billing: price paid; conversion: value
     std::int64_t t_us = 0;        // event time, µs since epoch
+    // The impression the event belongs to, for attribution: the bid key of
+    // our 16-hex bid ids, else feeds::join_key of the connector's ids; 0 =
+    // none. The bid path leaves it 0 (its bid_key is the join key).
+    std::uint64_t join_key = 0;
 };
 
 // Bid ids travel as 16 hex digits of the bid key.

@@ -9,6 +9,9 @@
 //             or the benchmark's 3-column rows `click market_price pctr`
 //             (space-separated; the pCTR replaces the model; rows are spread
 //             evenly over one day in file order)
+//   native  — the engine's event log (directories or segment files): the
+//             logged requests with market prices and outcomes from the
+//             feed events about their bids (replay_source_native.cc)
 // Single-threaded; records are valid until the next next() call.
 #pragma once
 
@@ -23,7 +26,7 @@
 
 namespace bidline {
 
-enum class ReplayFormat : std::uint8_t { ndjson, ipinyou };
+enum class ReplayFormat : std::uint8_t { ndjson, ipinyou, native };
 
 struct ReplayRecord {
     std::int64_t ts_us = 0;

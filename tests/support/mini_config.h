@@ -1,0 +1,22 @@
+// The smallest configuration that bids, for tests that run the real
+// binary with `--config`: advertiser "adv", campaign "cmp", line item "li"
+// bidding a manual CPM with one responsive-size 300x250 banner "cr".
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace bidline::test {
+
+struct MiniConfig {
+    std::string engine;          // lines of the [engine] table (and any tables after it)
+    double daily_budget = 100.0;
+    std::string campaign_extra;  // more keys of the campaign, e.g. "pacing = \"asap\"\n"
+    double cpm = 1.0;
+};
+
+// Writes the configuration into the test's temp dir under `file_name`.
+std::filesystem::path write_mini_config(std::string_view file_name, const MiniConfig& config);
+
+}  // namespace bidline::test
