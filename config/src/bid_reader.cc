@@ -42,6 +42,10 @@ BidSettings read_bid(const TomlTable& t) {
     b.cpc = read_money(t, "cpc").value_or(Micros{});
     b.target_cpa = read_money(t, "target_cpa").value_or(Micros{});
     b.max_cpm = read_money(t, "max_cpm").value_or(Micros{});
+    if (const toml::value* v = t.find("shading")) {
+        if (!v->is_boolean()) t.fail_at(*v, "shading", "expected true or false");
+        b.shading = v->as_boolean();
+    }
     if (auto roas = t.number("target_roas")) {
         if (*roas < 0) t.fail_at(*t.find("target_roas"), "target_roas", "must not be negative");
         b.target_roas = *roas;

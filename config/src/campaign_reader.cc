@@ -81,6 +81,21 @@ private:
     }
     std::unordered_map<std::string, std::pair<std::string, int>> first_;
 };
+// managed_by = "google_ads": the platform runs this campaign's auctions; we
+// only set its bids and budget, so it must know the campaign's id there.
+AdPlatform read_managed_by(const TomlTable& t, const PlatformCampaignIds& ids) {
+    const auto name = t.string("managed_by");
+    if (!name) return AdPlatform::none;
+    const auto platform = parse_ad_platform(*name);
+    if (!platform)
+        t.fail_at(*t.find("managed_by"), "managed_by",
+                  "unknown platform \"" + *name + "\" (expected google_ads, meta or tiktok; leave the key out when bidline bids itself)");
+    if (platform_campaign_id(ids, *platform).empty())
+        t.fail_at(*t.find("managed_by"), "managed_by",
+                  "managed_by = \"" + *name + "\" needs the campaign's id there: add platform_ids = { " + *name +
+                      " = \"...\" }");
+    return *platform;
+}
 
 Campaign read_campaign(const TomlTable& t, const std::vector<Advertiser>& advertisers) {
     Campaign c;
@@ -114,6 +129,7 @@ Campaign read_campaign(const TomlTable& t, const std::vector<Advertiser>& advert
         c.bid_multiplier_override = *m;
     }
     c.platform_ids = read_platform_ids(t);
+    c.managed_by = read_managed_by(t, c.platform_ids);
     return c;
 }
 
@@ -125,7 +141,7 @@ std::vector<Campaign> read_campaigns(const TomlTable& root, const std::vector<Ad
     const auto tables = root.table_array(
         "campaign", {"id", "advertiser", "name", "daily_budget", "daily_budget_micros", "lifetime_budget",
                      "lifetime_budget_micros", "start", "end", "pacing", "timezone", "daypart", "paused",
-                     "bid_multiplier_override", "platform_ids"});
+                     "bid_multiplier_override", "platform_ids", "managed_by"});
     PlatformIdRegistry platform_ids;
     for (const TomlTable& t : tables) {
         ids.add(t, "id", read_id(t, "id"));

@@ -23,7 +23,7 @@ struct LineItemTables {
 LineItemTables open_tables(const TomlTable& t) {
     LineItemTables out;
     out.bid = t.table("bid", {"strategy", "cpm", "cpm_micros", "cpc", "cpc_micros", "target_cpa", "target_cpa_micros",
-                              "target_roas", "max_cpm", "max_cpm_micros"});
+                              "target_roas", "max_cpm", "max_cpm_micros", "shading"});
     out.targeting = t.table("targeting", {"media", "sizes", "countries", "regions", "device_types", "os",
                                           "domains_allow", "domains_block", "bundles_allow", "bundles_block", "deals"});
     out.creatives = t.table_array("creative", {"id", "format", "w", "h", "adomain", "categories", "mime", "markup"});

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "bidline/pacing/bid_value.h"
+#include "bidline/pacing/shading_model.h"
 
 namespace bidline {
 namespace {
@@ -24,6 +25,11 @@ bool category_blocked(const SmallList<std::string_view, 32>& bcat, const std::ve
     return false;
 }
 
+// First-price bids of a context without a fitted market: this share is
+// bid at a random factor in [low, 1) of the value, so that both wins and
+// losses arrive to fit it.
+constexpr double kShadingExploreShare = 0.1, kShadingExploreLow = 0.4;
+
 bool usd(std::string_view cur) { return cur.empty() || cur == "USD"; }
 
 void hex16(std::uint64_t v, std::array<char, 20>& out) {
@@ -38,6 +44,12 @@ BidPath::BidPath(EngineState& state, ShardResources& shard)
     : state_(state), shard_(shard), parser_(state.settings.limits.max_body_bytes),
       response_(new char[kResponseCapacity]) {
     throttle_rng_ = 0x9e3779b97f4a7c15ULL ^ (std::uint64_t{shard.id} + 1) * 0xbf58476d1ce4e5b9ULL;
+    // Bid ids must never repeat across restarts: a win for a new bid would
+    // be taken for a duplicate of an old one (the dedupe table comes back
+    // from the log). The sequence starts at the start time in µs; a shard
+    // places far fewer than one bid per µs, so it never catches up with
+    // the next process's start. (48 bits of µs wrap after 8.9 years.)
+    bid_seq_ = static_cast<std::uint64_t>(state.clock.now().time_since_epoch().count()) & ((std::uint64_t{1} << 48) - 1);
     refresh();
 }
 
@@ -140,6 +152,8 @@ bool BidPath::pick_best(const ImpView& imp, std::span<const Candidate> chosen, c
     }
     bool found = false;
     why = NoBidReason::blocked;
+    const bool first_price = request_.at == AuctionType::first_price;
+    const std::string_view site = request_.site.domain.empty() ? request_.app.bundle : request_.site.domain;
     scratch_.eligible.for_each([&](std::uint32_t i) {
         const CompiledLineItem& li = cat.line_item(LineItemIndex{i});
         // Throttle first: a request the line item sits out costs nothing more.
@@ -164,9 +178,29 @@ bool BidPath::pick_best(const ImpView& imp, std::span<const Candidate> chosen, c
         const Scores scores = given ? *given : Scores{};
         std::optional<Micros> value = bid_value_cpm(li.model.bid, scores);
         if (!value) return;
-        // Pacing and daypart scale the value; then clip to the max bid.
+        // Pacing and daypart scale the value; first price shades it; then clip to the max bid.
         Micros price{static_cast<std::int64_t>(static_cast<double>(value->value()) * control_->multiplier_of(i))};
-        if (li.model.bid.max_cpm.value() > 0) price = std::min(price, li.model.bid.max_cpm);
+        // First price: we pay what we bid, so bid the surplus-maximising
+        // shade of the value under this context's learned market.
+        c.value = price;
+        if (first_price && li.model.bid.shading) {
+            c.shading_context = shading_context(floor_cpm, c.creative->format, c.w, c.h, site);
+            const MarketPriceFit fit = control_->shading_fit(i, c.shading_context);
+            const double v = price.as_cpm();
+            double b = shaded_bid_cpm(fit, v, floor);
+            // Until the context has a fit, explore: a bid that always wins
+            // (or always loses) at full value teaches nothing about the price.
+            if (!fit.ready && next_uniform() < kShadingExploreShare)
+                b = std::max(floor, v * (kShadingExploreLow + (1.0 - kShadingExploreLow) * next_uniform()));
+            if (b < v) {
+                price = Micros::cpm(b);
+                c.shade_permille = static_cast<std::uint16_t>(std::clamp(std::lround(1000.0 * b / v), 1L, 1000L));
+            }
+        }
+        if (li.model.bid.max_cpm.value() > 0) {
+            price = std::min(price, li.model.bid.max_cpm);
+            c.value = std::min(c.value, li.model.bid.max_cpm);
+        }
         if (price.as_cpm() < floor || price.value() <= 0) {
             if (why == NoBidReason::blocked) why = NoBidReason::below_floor;
             return;
@@ -225,10 +259,12 @@ BidAnswer BidPath::handle(std::string_view body, Timestamp received, const Score
         bump(lease.bids);
         const std::uint64_t key = make_bid_key(shard_.id, ++bid_seq_);
         hex16(key, bid_ids_[k]);
-        placed_[k] = PlacedBid{best.line_item, key, best.price, Micros(charge)};
-        if (!shard_.events.try_push(ShardEvent{ShardEventKind::bid, shard_.id, best.line_item, key, charge,
-                                               received.time_since_epoch().count()}))
-            bump(shard_.counters.events_dropped);
+        placed_[k] = PlacedBid{best.line_item, key, best.price, Micros(charge), best.value};
+        ShardEvent bid{ShardEventKind::bid, shard_.id, best.line_item, key, charge, received.time_since_epoch().count()};
+        bid.shading_context = best.shading_context;
+        bid.first_price = request_.at == AuctionType::first_price;
+        bid.shade_permille = best.shade_permille;
+        if (!shard_.events.try_push(bid)) bump(shard_.counters.events_dropped);
         BidOut& b = bids_[k];
         b = BidOut{};
         b.bid_id = std::string_view(bid_ids_[k].data(), 16);

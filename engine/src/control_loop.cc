@@ -73,8 +73,10 @@ void ControlLoop::tick() {
     expire(now);
     observe_traffic(now);
     run_pacing(now);
+    run_adjustments(now);  // platform-managed campaigns: control_loop_adjustments.cc
     sync_shared_budget();
     grant_leases();
+    refit_shading(now);  // control_loop_shading.cc
     publish_control(now);
     if (publish_observability) {
         for (const CompiledLineItem& li : catalog_->line_items())
@@ -104,7 +106,8 @@ void ControlLoop::apply(const ShardEvent& e) {
     switch (e.kind) {
         case ShardEventKind::bid:
             ++l.bids;
-            in_flight_.emplace(e.bid_key, InFlight{e.line_item, e.micros, e.t_us});
+            in_flight_.emplace(e.bid_key, InFlight{e.line_item, e.micros, e.t_us, e.shading_context, e.first_price});
+            note_shaded_bid(e);
             attribute(e);
             break;
         case ShardEventKind::anchor:
@@ -121,6 +124,7 @@ void ControlLoop::apply(const ShardEvent& e) {
             l.spend_total += e.micros;
             auto it = in_flight_.find(e.bid_key);
             if (it != in_flight_.end()) {
+                learn_shading(it->second, e);
                 l.resolved_total += it->second.charge;
                 in_flight_.erase(it);
             } else {
@@ -131,6 +135,7 @@ void ControlLoop::apply(const ShardEvent& e) {
         case ShardEventKind::loss: {
             auto it = in_flight_.find(e.bid_key);
             if (it != in_flight_.end()) {
+                learn_shading(it->second, e);
                 l.resolved_total += it->second.charge;
                 in_flight_.erase(it);
             }
@@ -187,6 +192,7 @@ void ControlLoop::attribute(const ShardEvent& e) {
     (void)ev.currency.assign("USD");  // the ledger's currency: ShardEvents carry micros of it
     const feeds::JoinResult r = joiner_.on_event(ev, feeds::UtcMicros{std::chrono::microseconds{now_us_}});
     orphans_.adopted += r.orphans_adopted;
+    if (r.orphans_adopted > 0) adopt(r);
     if (r.status == feeds::JoinStatus::anchored || r.status == feeds::JoinStatus::ignored) return;
     const bool click = e.kind == ShardEventKind::click;
     if (r.status == feeds::JoinStatus::joined) {
@@ -206,6 +212,21 @@ void ControlLoop::attribute(const ShardEvent& e) {
     (unknown ? (click ? orphans_.unknown_bid_clicks : orphans_.unknown_bid_conversions)
              : (click ? orphans_.outside_window_clicks : orphans_.outside_window_conversions))++;
     if (known) (click ? ledger_[e.line_item].clicks_orphaned : ledger_[e.line_item].conversions_orphaned)++;
+}
+
+// Outcomes that arrived before their bid were counted as orphans (unknown
+// bid); now that the bid is here they count as joined instead.
+void ControlLoop::adopt(const feeds::JoinResult& r) {
+    orphans_.unknown_bid_clicks -= r.adopted_clicks;
+    orphans_.unknown_bid_conversions -= r.adopted_conversions;
+    const CompiledLineItem* li = catalog_->find_line_item(r.line_item);
+    if (li == nullptr || !li->present) return;
+    LineItemLedger& l = ledger_[li->index.value];
+    l.clicks_joined += r.adopted_clicks;
+    l.conversions_joined += r.adopted_conversions;
+    l.joined_conversion_value += r.adopted_value.value();
+    l.clicks_orphaned -= r.adopted_clicks_named;
+    l.conversions_orphaned -= r.adopted_conversions_named;
 }
 
 void ControlLoop::expire(std::int64_t now_us) {
@@ -240,7 +261,7 @@ void ControlLoop::grant_leases() {
         LineItemLedger& l = ledger_[i];
         const Campaign& camp = li.campaign->model;
         const std::uint32_t ci = li.campaign->index.value;
-        if (camp.paused) continue;
+        if (camp.paused || camp.managed()) continue;  // a platform runs managed campaigns' auctions
         std::int64_t headroom = std::min({room(camp.daily_budget, campaign_today[ci]),
                                           room(camp.lifetime_budget, campaign_lifetime[ci]),
                                           room(li.model.daily_budget, l.committed()),
@@ -305,11 +326,12 @@ void ControlLoop::publish_control(std::int64_t now_us) {
         const Date today = k.date;
         const bool in_flight = (!c.start.ok() || c.start <= today) && (!c.end.ok() || today <= c.end);
         const auto slot = static_cast<std::size_t>(k.hour_of_week);
-        if (in_flight && !c.paused && c.daypart.on[slot]) cs->live.set(li.index.value);
+        if (in_flight && !c.paused && !c.managed() && c.daypart.on[slot]) cs->live.set(li.index.value);
         const double pacing = c.bid_multiplier_override > 0 ? c.bid_multiplier_override : multiplier(li.index.value);
         cs->multiplier[li.index.value] = static_cast<float>(pacing * c.daypart.multiplier[slot]);
         cs->pass_probability[li.index.value] = static_cast<float>(pass_probability(li.index.value));
     }
+    cs->shading = shading_table_;
     state_.control.publish(std::move(cs));
 }
 
@@ -380,6 +402,7 @@ void ControlLoop::render_stats(std::int64_t now_us) {
             .field("conversions_joined", l.conversions_joined)
             .field("conversions_orphaned", l.conversions_orphaned)
             .field("joined_conversion_value_micros", l.joined_conversion_value);
+        write_shading(j, li.index.value);  // first-price shading state
         // Hour buckets of each event's own time (late events land in theirs).
         j.key("attribution_hours").begin_array();
         if (auto it = hours.find(li.model.id.value); it != hours.end())

@@ -50,7 +50,10 @@ std::optional<ShardEvent> to_shard_event(const feeds::Event& e, const Catalog& c
     else if (kind == ShardEventKind::loss) out.bid_key = parse_bid_key(e.bid_id.view()).value_or(0);
     else out.bid_key = event_id_key(e.event_id.view()) | (std::uint64_t{1} << 63);
     if (kind == ShardEventKind::win && out.bid_key == 0) out.bid_key = event_id_key(e.event_id.view());
-    out.micros = kind == ShardEventKind::conversion ? e.value.value() : e.price.value();
+    // A loss carries the exchange's min-to-win, when told: first-price shading learns from it.
+    out.micros = kind == ShardEventKind::conversion ? e.value.value()
+                 : kind == ShardEventKind::loss     ? e.min_to_win.value_or(Micros{}).value()
+                                                    : e.price.value();
     return out;
 }
 

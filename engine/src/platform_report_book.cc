@@ -1,5 +1,6 @@
 #include "bidline/engine/platform_report_book.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -35,6 +36,25 @@ void PlatformReportBook::add_locked(const feeds::Event& e) {
     // A later revision of the same bucket replaces it: platforms restate.
     rows_[Key{std::string(e.campaign_id.view()), e.platform, e.spend.bucket_start.time_since_epoch().count(),
               e.spend.granularity}] = e.spend;
+}
+
+PlatformReportBook::ReportedSpend PlatformReportBook::spend_between(std::string_view campaign,
+                                                                   feeds::Platform platform, std::int64_t from_us,
+                                                                   std::int64_t to_us) const {
+    constexpr std::int64_t kHourUs = 3'600'000'000, kDayUs = 24 * kHourUs;
+    ReportedSpend hours, days;
+    std::lock_guard lock(mu_);
+    for (auto it = rows_.lower_bound(Key{std::string(campaign), platform, from_us, feeds::Granularity::hour});
+         it != rows_.end() && it->first.campaign == campaign && it->first.platform == platform &&
+         it->first.bucket_us < to_us;
+         ++it) {
+        const bool hour = it->first.granularity == feeds::Granularity::hour;
+        ReportedSpend& r = hour ? hours : days;
+        r.spend_micros += it->second.spend.value();
+        r.covered_until_us = std::max(r.covered_until_us, it->first.bucket_us + (hour ? kHourUs : kDayUs));
+        ++r.rows;
+    }
+    return days.spend_micros > hours.spend_micros ? days : hours;
 }
 
 void PlatformReportBook::write_json(JsonWriter& j) const {

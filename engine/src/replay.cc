@@ -11,7 +11,9 @@
 namespace bidline {
 namespace {
 
-void add(ReplayTally& t, bool bid, bool won, std::int64_t paid, bool click, bool conversion, std::int64_t value) {
+void add(ReplayTally& t, bool bid, bool won, std::int64_t paid, bool click, bool conversion, std::int64_t value,
+         std::int64_t bid_value) {
+    t.bid_value_micros += won ? bid_value : 0;
     t.bids += bid;
     t.wins += won;
     t.impressions += won;
@@ -38,7 +40,8 @@ void tally_json(JsonWriter& j, const ReplayTally& t) {
         .field("clicks", t.clicks)
         .field("conversions", t.conversions)
         .field("conversion_value", static_cast<double>(t.conversion_value_micros) / 1e6)
-        .field("spend", static_cast<double>(t.spend_micros) / 1e6);
+        .field("spend", static_cast<double>(t.spend_micros) / 1e6)
+        .field("bid_value", static_cast<double>(t.bid_value_micros) / 1e6);
 }
 
 }  // namespace
@@ -99,6 +102,10 @@ ReplayReport run_replay(const Config& config_in, ReplaySource& source, const Rep
             if (won) {
                 paid = Micros::per_impression_from_cpm(first_price ? price : rec.market_price_cpm).value();
                 e.micros = paid;
+            } else if (options.loss_min_to_win) {
+                // The loss notice tells the minimum bid that would have won
+                // (OpenRTB 2.6 min-to-win): here, the simulated market price.
+                e.micros = Micros::per_impression_from_cpm(rec.market_price_cpm).value();
             }
             if (!shard.events.try_push(e)) {
                 control.tick();  // a dense log: drain early rather than lose the event
@@ -107,9 +114,10 @@ ReplayReport run_replay(const Config& config_in, ReplaySource& source, const Rep
             const bool click = won && rec.click;
             const bool conversion = won && rec.conversion;
             const std::int64_t value = conversion ? Micros::from_units(rec.conversion_value).value() : 0;
-            add(report.totals, true, won, paid, click, conversion, value);
-            add(bucket, true, won, paid, click, conversion, value);
-            add(per_line_item[b.line_item], true, won, paid, click, conversion, value);
+            const std::int64_t bid_value = Micros::per_impression_from_cpm(b.value.as_cpm()).value();
+            add(report.totals, true, won, paid, click, conversion, value, bid_value);
+            add(bucket, true, won, paid, click, conversion, value, bid_value);
+            add(per_line_item[b.line_item], true, won, paid, click, conversion, value, bid_value);
         }
         if (shard.events.size_approx() > shard.events.capacity() / 2) control.tick();
     } while (source.next(rec));

@@ -67,6 +67,15 @@ JoinResult AttributionJoiner::on_anchor(const Event& e, UtcMicros now) {
             count_outcome(a.line_item, o, +1);
             --open_orphans_;
             ++result.orphans_adopted;
+            const bool named = o.named == a.line_item;
+            if (o.kind == EventKind::click) {
+                ++result.adopted_clicks;
+                result.adopted_clicks_named += named;
+            } else {
+                ++result.adopted_conversions;
+                result.adopted_conversions_named += named;
+                if (!o.foreign_currency) result.adopted_value += o.value;
+            }
         }
         pending_.erase(key);
     }
@@ -77,7 +86,8 @@ JoinResult AttributionJoiner::on_outcome(const Event& e, UtcMicros now) {
     const Outcome outcome{.ts = e.ts,
                           .value = e.value,
                           .kind = e.kind,
-                          .foreign_currency = e.currency.view() != settings_.account_currency};
+                          .foreign_currency = e.currency.view() != settings_.account_currency,
+                          .named = e.line_item_id.view().empty() ? LineItemIndex{0} : intern(e.line_item_id.view())};
     JoinResult result{.bucket = hour_bucket(e.ts)};
     const std::uint64_t key = join_key(e);
     if (const Anchor* anchor = key == 0 ? nullptr : anchors_.find(key)) {

@@ -94,13 +94,13 @@ std::uint64_t write_synthetic_market(const MarketOptions& o, std::ostream& out) 
             char buf[1024];
             const int n = std::snprintf(
                 buf, sizeof buf,
-                "{\"ts\":%lld,\"request\":{\"id\":\"g%llu\",\"at\":2,\"tmax\":100,\"cur\":[\"USD\"],"
+                "{\"ts\":%lld,\"request\":{\"id\":\"g%llu\",\"at\":%d,\"tmax\":100,\"cur\":[\"USD\"],"
                 "\"imp\":[{\"id\":\"1\",\"bidfloor\":%.2f,\"bidfloorcur\":\"USD\",\"banner\":{\"w\":%d,\"h\":%d,\"pos\":1}}],"
                 "\"site\":{\"id\":\"site%d\",\"domain\":\"site%d.example.com\",\"page\":\"https://site%d.example.com/\"},"
                 "\"device\":{\"devicetype\":%d,\"os\":\"%s\",\"geo\":{\"country\":\"%s\"}},"
                 "\"user\":{\"id\":\"u%llu\"}},"
                 "\"market_price\":%.4f,\"click\":%d,\"conversion\":%d,\"conversion_value\":%.2f",
-                static_cast<long long>(ts_us / 1000), static_cast<unsigned long long>(written), floor, s.w, s.h, site,
+                static_cast<long long>(ts_us / 1000), static_cast<unsigned long long>(written), static_cast<int>(o.auction), floor, s.w, s.h, site,
                 site, site, kDevices[device].type, kDevices[device].os, kCountries[country].code,
                 static_cast<unsigned long long>(rng() % 200000), market, click ? 1 : 0, conversion ? 1 : 0, value);
             out.write(buf, n);

@@ -120,5 +120,44 @@ TEST(EventJoinStats, JoinedOrphanedAndLateOutcomesAreCountedWhereTheyBelong) {
     EXPECT_EQ(got.current_hour_clicks, 1) << "only c-fresh joined in the current hour";
 }
 
+// Any order: a click and a conversion that arrive before their bid are
+// orphans (unknown bid) until the bid shows up, then count as joined — in
+// the line item's figures and in the totals — exactly as if they had come
+// in order.
+TEST(EventJoinStats, OutcomesBeforeTheirBidAreJoinedWhenItArrives) {
+    EngineProcess engine({"serve", "--shards", "2"});
+    HttpClient c(engine.host(), engine.port());
+    const std::int64_t t = now_ms() - 2 * kMinute;
+    const auto hour_us = [](std::int64_t ms) { return (ms / kHour) * kHour * 1000; };
+    const std::string early = outcome("click", "early-click", "reorder-1", t, "li-acme-mrec-open") + "\n" +
+                              outcome("conversion", "early-conv", "reorder-1", t, "li-acme-mrec-open") + "\n";
+    ASSERT_EQ(c.request("POST", "/v1/events", early).status, 200);
+    Attribution before;
+    for (const auto deadline = steady_clock::now() + seconds(5); steady_clock::now() < deadline;) {
+        before = attribution(engine, hour_us(t), hour_us(t));
+        if (before.total_clicks_orphaned == 1 && before.total_conversions_orphaned == 1) break;
+        std::this_thread::sleep_for(milliseconds(20));
+    }
+    ASSERT_EQ(before.li_clicks_orphaned, 1);
+    ASSERT_EQ(before.unknown_bid_clicks, 1);
+    ASSERT_EQ(before.li_clicks_joined, 0);
+
+    ASSERT_EQ(c.request("POST", "/v1/events", bid("reorder-1", t - kMinute) + "\n").status, 200);
+    Attribution after;
+    for (const auto deadline = steady_clock::now() + seconds(5); steady_clock::now() < deadline;) {
+        after = attribution(engine, hour_us(t), hour_us(t));
+        if (after.total_clicks_joined == 1 && after.li_conversions_joined == 1) break;
+        std::this_thread::sleep_for(milliseconds(20));
+    }
+    EXPECT_EQ(after.li_clicks_joined, 1);
+    EXPECT_EQ(after.li_conversions_joined, 1);
+    EXPECT_EQ(after.li_clicks_orphaned, 0);
+    EXPECT_EQ(after.total_clicks_joined, 1);
+    EXPECT_EQ(after.total_clicks_orphaned, 0);
+    EXPECT_EQ(after.total_conversions_orphaned, 0);
+    EXPECT_EQ(after.unknown_bid_clicks, 0);
+    EXPECT_EQ(after.current_hour_clicks, 1) << "the click is in its own hour";
+}
+
 }  // namespace
 }  // namespace bidline::test

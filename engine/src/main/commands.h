@@ -14,6 +14,7 @@ int gen_command(const Args& args);
 int replay_command(const Args& args);
 int log_command(const Args& args);
 int score_command(const Args& args);
+int train_command(const Args& args);
 int mmm_command(const Args& args);
 int optimize_command(const Args& args);
 int attribute_command(const Args& args);

@@ -10,6 +10,7 @@
 namespace bidline {
 namespace {
 constexpr const char* kHelp = R"(usage: bidline gen --hours N --requests N --seed S --out FILE [--start EPOCH_MS] [--with-pctr]
+                   [--auction first|second]
 
 Writes a synthetic market in the NDJSON replay format (one request per line
 with its market price and click/conversion outcomes): a daily traffic curve,
@@ -18,11 +19,14 @@ price that depend on the context. The same seed writes the same file.
 --out - writes to stdout. --start defaults to 2026-06-01T00:00:00Z.
 --with-pctr adds "pctr" to each row: the hidden CTR with log-normal noise
 (sd 0.3), standing in for a click model when replaying click strategies.
+--auction sets every request's auction type: second (at = 2, the default;
+the winner pays the market price) or first (at = 1; the winner pays its bid).
+The market price (the highest competing bid) is the same either way.
 )";
 }
 
 int gen_command(const Args& argv) {
-    const CliArgs args(argv, {"hours", "requests", "seed", "out", "start"}, {"help", "with-pctr"});
+    const CliArgs args(argv, {"hours", "requests", "seed", "out", "start", "auction"}, {"help", "with-pctr"});
     if (args.has("help")) {
         std::fputs(kHelp, stdout);
         return 0;
@@ -33,6 +37,9 @@ int gen_command(const Args& argv) {
     o.seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, LONG_MAX));
     if (args.has("start")) o.start_us = args.integer("start", 0, 0, LONG_MAX) * 1000;
     o.with_pctr = args.has("with-pctr");
+    const std::string auction = args.get("auction").value_or("second");
+    if (auction == "first") o.auction = MarketOptions::Auction::first_price;
+    else if (auction != "second") throw CliError("--auction: expected first or second");
     const std::string out = args.required("out");
     std::uint64_t n;
     if (out == "-") {

@@ -21,6 +21,7 @@ commands:
   replay      backtest: run the bid path over logged or imported traffic
   log         print event log records as NDJSON (log cat PATH...)
   stream      send NDJSON events to an engine over the binary event stream
+  train       fit a GBDT (pCTR, pCVR, conversion value) on logs with the bid path's features
   score       predictions of a GBDT (XGBoost) or MLP model file for the rows of a CSV
   mmm         fit a media-mix model (mmm fit) or generate data with known truth (mmm gen)
   optimize    split a budget across channels from response curves
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
             {"replay", bidline::replay_command},
             {"log", bidline::log_command},
             {"score", bidline::score_command},
+            {"train", bidline::train_command},
             {"mmm", bidline::mmm_command},
             {"optimize", bidline::optimize_command},
             {"attribute", bidline::attribute_command},

@@ -16,6 +16,7 @@
 #include "bidline/engine/logging.h"
 #include "bidline/engine/observability_routes.h"
 #include "bidline/engine/connector_gate.h"
+#include "bidline/engine/adjustment_routes.h"
 #include "bidline/engine/report_routes.h"
 #include "bidline/engine/optimizer_service.h"
 #include "bidline/engine/redis_stream_consumer.h"
@@ -53,6 +54,8 @@ Optimizer thread (GET /v1/optimizer; README.md, "Budget optimizer in serve"):
   --optimizer-min-days N         complete days of history needed to fit (default 28)
   --optimizer-max-change F       largest budget move per campaign per UTC day (default 0.2)
   --optimizer-approval           plans wait for POST /v1/optimizer/approve
+Platform-managed campaigns (managed_by; GET /v1/adjustments, README.md "Bid and budget adjustments"):
+  --adjustment-interval-ms N     how often their bids and budgets are recomputed (default 60000)
 Request log (bid requests with their decisions, in the event log):
   --log-requests off|sampled|full   default sampled ([engine.request_log] mode)
   --log-sample-rate F               share of requests when sampled (default 0.01)
@@ -69,7 +72,7 @@ void print_summary(const Config& c, const std::string& source) {
 
 int serve_command(const Args& argv_rest, char** argv, bool demo) {
     const CliArgs args(argv_rest, {"config", "host", "port", "shards", "data-dir", "stream-port", "io", "check-config", "rate", "seed", "duration",
-                        "redis-stream", "budget-ledger", "node", "budget-lease-ttl-ms", "budget-lease-share", "optimizer-interval", "optimizer-min-days", "optimizer-max-change", "log-requests", "log-sample-rate"},
+                        "redis-stream", "budget-ledger", "node", "budget-lease-ttl-ms", "budget-lease-share", "optimizer-interval", "optimizer-min-days", "optimizer-max-change", "log-requests", "log-sample-rate", "adjustment-interval-ms"},
                        {"help", "optimizer-approval"});
     if (args.has("help")) {
         std::fputs(kServeHelp, stdout);
@@ -116,6 +119,8 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     const auto shared_budget = make_redis_budget_ledger(args, config, clock);
     ControlLoop control(state);
     if (shared_budget) control.set_shared_budget(shared_budget.get());
+    if (args.has("adjustment-interval-ms"))
+        control.adjustment_interval = std::chrono::milliseconds(args.integer("adjustment-interval-ms", 60'000, 10, 86'400'000));
     // The ledger comes back from the event log exactly as acknowledged.
     const std::filesystem::path events_dir = std::filesystem::path(config.engine.data_dir) / "events";
     const RecoveryStats recovered = recover_ledger(events_dir, *state.catalog.load(), control);
@@ -125,6 +130,7 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     control.start();
     register_observability_routes(state, control);
     register_report_routes(state, control);                // POST /v1/reports/*
+    register_adjustment_routes(state, control);            // GET /v1/adjustments
     install_connector_limits(state, config.connectors);   // [connectors.NAME]: 429 on feed endpoints
     const auto optimizer = start_optimizer(state, args);  // routes before the server starts
     const auto redis_stream = make_redis_stream_consumer(state, args);  // likewise; started once we listen
@@ -157,6 +163,7 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
                 "  POST /v1/events           NDJSON performance events (durable before the answer)\n"
                 "  POST /v1/reports/google_ads|meta|tiktok   platform spend reports (?utc_offset=-08:00&revision=R)\n"
                 "  GET  /v1/stats            live stats (JSON)\n"
+                "  GET  /v1/adjustments      bid and budget adjustments of platform-managed campaigns (?since=SEQ)\n"
                 "  GET  /v1/optimizer        last fit, plan and applied budgets; POST /v1/optimizer/run starts a refit\n"
                 "  GET  /healthz             liveness\n"
                 "  %zu shards, io backend %s, %s\n",

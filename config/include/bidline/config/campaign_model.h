@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bidline/config/ids.h"
@@ -56,6 +57,9 @@ struct BidSettings {
     Micros target_cpa{};
     double target_roas = 0.0;
     Micros max_cpm{};   // never bid above this CPM (0 = no cap beyond cpm)
+    // First-price auctions: bid the surplus-maximising shade of the value
+    // (pacing/shading_model.h) instead of the value itself.
+    bool shading = true;
 };
 
 struct Creative {
@@ -108,6 +112,37 @@ struct PlatformCampaignIds {
     bool operator==(const PlatformCampaignIds&) const = default;
 };
 
+// Who runs a campaign's auctions. `none`: bidline bids for it on
+// /openrtb2/bid. Otherwise the ad platform does: the campaign's line items
+// never bid in our auctions (the control loop leaves them out of the live
+// set and grants them no lease) and the control loop publishes bid and
+// budget adjustments for the platform's connector (GET /v1/adjustments).
+enum class AdPlatform : std::uint8_t { none, google_ads, meta, tiktok };
+
+inline std::string_view to_string(AdPlatform p) {
+    switch (p) {
+        case AdPlatform::google_ads: return "google_ads";
+        case AdPlatform::meta: return "meta";
+        case AdPlatform::tiktok: return "tiktok";
+        case AdPlatform::none: break;
+    }
+    return "none";
+}
+
+// "google_ads", "meta", "tiktok"; nullopt for anything else (also "none").
+inline std::optional<AdPlatform> parse_ad_platform(std::string_view name) {
+    if (name == "google_ads") return AdPlatform::google_ads;
+    if (name == "meta") return AdPlatform::meta;
+    if (name == "tiktok") return AdPlatform::tiktok;
+    return std::nullopt;
+}
+
+// The campaign's id on platform `p` (empty if none, or p is none).
+inline const std::string& platform_campaign_id(const PlatformCampaignIds& ids, AdPlatform p) {
+    static const std::string kNone;
+    return p == AdPlatform::google_ads ? ids.google_ads : p == AdPlatform::meta ? ids.meta : p == AdPlatform::tiktok ? ids.tiktok : kNone;
+}
+
 struct Campaign {
     CampaignId id;
     AdvertiserId advertiser;
@@ -124,6 +159,8 @@ struct Campaign {
     // the controller keeps learning but the bid path uses this value.
     double bid_multiplier_override = 0.0;
     PlatformCampaignIds platform_ids;
+    AdPlatform managed_by = AdPlatform::none;  // requires that platform's id in platform_ids
+    bool managed() const { return managed_by != AdPlatform::none; }
 };
 
 struct Advertiser {

@@ -27,6 +27,7 @@ struct PlacedBid {
     std::uint64_t bid_key = 0;     // make_bid_key(shard, sequence)
     Micros price{};                // CPM
     Micros charge{};               // per impression: price / 1000
+    Micros value{};                // CPM before first-price shading (= price when not shaded)
 };
 
 // Replay decides without serialising a response.
@@ -69,6 +70,9 @@ private:
         Micros price{};
         std::uint16_t w = 0, h = 0;
         std::string_view deal_id;
+        std::uint8_t shading_context = 0;  // first price only
+        std::uint16_t shade_permille = 0;  // bid ÷ value × 1000; 0 = not shaded
+        Micros value{};                    // the price before shading
     };
 
     BidAnswer bad_request(const OpenRtbError& err);

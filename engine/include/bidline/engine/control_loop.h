@@ -39,6 +39,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bidline/engine/adjustment_log.h"
 #include "bidline/engine/engine_state.h"
 #include "bidline/engine/minute_series.h"
 #include "bidline/engine/platform_report_book.h"
@@ -47,6 +48,7 @@
 #include "bidline/pacing/pacing_controller.h"
 #include "bidline/pacing/pacing_plan.h"
 #include "bidline/pacing/safety_limits.h"
+#include "bidline/pacing/shading_model.h"
 #include "bidline/pacing/traffic_profile.h"
 #include "bidline/pacing/zone_offsets.h"
 
@@ -101,6 +103,15 @@ public:
     // Platform-reported figures (thread-safe; the report endpoint records).
     PlatformReportBook& platform_reports() { return platform_reports_; }
 
+    // Platform-managed campaigns (Campaign::managed_by; control_loop_adjustments.cc):
+    // bid and budget adjustments for connectors (GET /v1/adjustments). The
+    // log is thread-safe; the settings are set before start().
+    const AdjustmentLog& adjustments() const { return adjustments_; }
+    std::chrono::milliseconds adjustment_interval{60'000};
+    AdjustmentThresholds adjustment_thresholds;
+    PacingSafetyLimits adjustment_safety{.max_multiplier_ratio = 1.05, .max_pass_step = 0.05,
+                                         .min_multiplier = 0.5, .max_multiplier = 2.0};
+
     // Daily budgets shared with other processes (redis_budget_ledger.h;
     // engine/README.md, "Budget across several machines"): set before
     // start(); it must outlive the loop. Null (the default): this process's
@@ -118,6 +129,12 @@ public:
     std::chrono::seconds rate_window{60};
     // The plan's rate is aimed at over this horizon, closing any gap with it.
     std::chrono::seconds catch_up{900};
+    // First-price shading (control_loop_shading.cc): how often the market
+    // models are refitted and republished, and EM steps per refit.
+    std::chrono::seconds shading_refit{60};
+    int shading_em_iterations = 8;
+    // The fitted market of one line item and context (tests and stats).
+    MarketPriceFit shading_fit(std::uint32_t line_item, std::uint8_t context) const;
 
     // Control thread only (or tests between ticks). Planned spend to date
     // of the budget the line item paces against (its own daily budget,
@@ -135,6 +152,8 @@ private:
         std::uint32_t line_item;
         std::int64_t charge;
         std::int64_t t_us;
+        std::uint8_t shading_context;
+        bool first_price;
     };
 
     void drain(std::int64_t now_us);
@@ -142,6 +161,7 @@ private:
     void expire(std::int64_t now_us);
     // Feeds the joiner (after de-duplication) and counts its verdict.
     void attribute(const ShardEvent& e);
+    void adopt(const feeds::JoinResult& r);
     void write_attribution(JsonWriter& j, std::int64_t now_us);
     // Per campaign, in its zone: the local day (rolls spend_today), today's
     // plan, the share of it due by now, the hour of the week.
@@ -174,6 +194,30 @@ private:
     void grant_leases();
     void publish_control(std::int64_t now_us);
     void render_stats(std::int64_t now_us);
+    // control_loop_shading.cc: learn the market price from each bid's
+    // outcome, refit and publish the ShadingTable, stats per line item.
+    void learn_shading(const InFlight& bid, const ShardEvent& outcome);
+    void note_shaded_bid(const ShardEvent& bid);
+    void refit_shading(std::int64_t now_us);
+    void write_shading(JsonWriter& j, std::uint32_t line_item) const;
+    struct LineItemShading {
+        ShadingModel model;
+        std::uint64_t shaded_bids = 0;
+        double shade_sum = 0;  // Σ bid ÷ value of the shaded bids
+    };
+    std::unordered_map<std::uint32_t, LineItemShading> shading_;  // by line item index, those that bid with shading
+    std::shared_ptr<const ShadingTable> shading_table_;
+    std::int64_t shading_last_fit_us_ = 0;
+    void run_adjustments(std::int64_t now_us);
+    struct ManagedCampaign {
+        std::unique_ptr<PacingController> controller;
+        double multiplier = 1.0;  // after adjustment_safety
+        AdjustmentField bid_field = AdjustmentField::target_cpa;
+        AdjustmentGate bid, budget;
+    };
+    std::unordered_map<std::string, ManagedCampaign> managed_;  // by campaign id: survives catalog swaps
+    AdjustmentLog adjustments_;
+    std::int64_t adjustments_last_us_ = 0;
     // control_loop_shared_budget.cc: one round trip per tick reports this
     // node's spend and acquires its lease per budgeted campaign and line
     // item; what the lease leaves over the node's outstanding money caps

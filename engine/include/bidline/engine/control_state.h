@@ -6,11 +6,28 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "bidline/engine/line_item_set.h"
+#include "bidline/pacing/shading_model.h"
 
 namespace bidline {
+
+// The fitted market-price models of first-price shading, resolved per
+// (line item, context bucket): the bucket's own fit, else the line item's
+// pooled fit, else not ready. Rebuilt by the control thread when it refits
+// (ControlLoop::shading_refit), shared by the ControlStates in between.
+struct ShadingTable {
+    static constexpr std::uint32_t kNone = ~std::uint32_t{0};
+    std::vector<std::uint32_t> first;  // per dense line item index: offset in `fits`, or kNone
+    std::vector<MarketPriceFit> fits;  // kShadingContexts per shading line item
+
+    MarketPriceFit fit(std::uint32_t line_item, std::uint8_t context) const {
+        if (line_item >= first.size() || first[line_item] == kNone) return {};
+        return fits[first[line_item] + context];
+    }
+};
 
 struct ControlState {
     std::uint64_t catalog_version = 0;  // the catalog these indices refer to
@@ -20,9 +37,12 @@ struct ControlState {
     // campaign's manual override); pass_probability: the throttle.
     std::vector<float> multiplier;
     std::vector<float> pass_probability;
+    // First-price shading; null = no line item has a fit yet.
+    std::shared_ptr<const ShadingTable> shading;
 
     float multiplier_of(std::uint32_t i) const { return i < multiplier.size() ? multiplier[i] : 1.0f; }
     float pass_probability_of(std::uint32_t i) const { return i < pass_probability.size() ? pass_probability[i] : 1.0f; }
+    MarketPriceFit shading_fit(std::uint32_t i, std::uint8_t context) const { return shading ? shading->fit(i, context) : MarketPriceFit{}; }
 };
 
 }  // namespace bidline

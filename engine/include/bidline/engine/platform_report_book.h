@@ -56,6 +56,18 @@ public:
     // One event, no commit step (start-up recovery from the log).
     Outcome record(const feeds::Event& event);
 
+    // What `platform` reported for `campaign` in buckets starting in
+    // [from_us, to_us): hour rows summed, or the day rows' sum when that is
+    // larger (a platform reporting both covers the same money twice). For
+    // the control loop's adjustments of platform-managed campaigns.
+    struct ReportedSpend {
+        std::int64_t spend_micros = 0;
+        std::int64_t covered_until_us = 0;  // end of the latest bucket counted (0: none)
+        std::uint64_t rows = 0;
+    };
+    ReportedSpend spend_between(std::string_view campaign, feeds::Platform platform, std::int64_t from_us,
+                                std::int64_t to_us) const;
+
     // {"platform_reports":[...]}-style array: per campaign and platform, the
     // reported totals and the UTC hour (and day) buckets covered.
     void write_json(JsonWriter& j) const;

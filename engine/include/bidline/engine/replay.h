@@ -21,6 +21,9 @@ struct ReplayTally {
     std::uint64_t requests = 0, bids = 0, wins = 0, impressions = 0, clicks = 0, conversions = 0;
     std::int64_t spend_micros = 0;
     std::int64_t conversion_value_micros = 0;
+    // Σ over wins of the bid before first-price shading (per impression):
+    // compare with spend to see how much below its value the line item paid.
+    std::int64_t bid_value_micros = 0;
 };
 
 struct ReplayBucket {
@@ -43,6 +46,10 @@ struct ReplayReport {
 struct ReplayOptions {
     std::chrono::microseconds bucket = std::chrono::hours(1);
     PacingControllerKind controller = PacingControllerKind::pid;
+    // Loss notices carry min-to-win = the market price, as exchanges that
+    // implement OpenRTB 2.6 loss notices do; false = losses are censored
+    // (only "the market was above our bid"). First-price shading learns from both.
+    bool loss_min_to_win = true;
 };
 
 ReplayReport run_replay(const Config& config, ReplaySource& source, const ReplayOptions& options);

@@ -20,13 +20,21 @@ struct ShardEvent {
     std::uint16_t shard = 0;
     std::uint32_t line_item = 0;  // dense index in the catalog of the bid
     std::uint64_t bid_key = 0;    // shard << 48 | sequence: the bid id
-    std::int64_t micros = 0;      // bid: charge; win/billing: price paid; conversion: value
+    std::int64_t micros = 0;      // bid: charge; win/billing: price paid; loss: min-to-win (0 = not told); conversion: value
     std::int64_t t_us = 0;        // event time, µs since epoch
     // The impression the event belongs to, for attribution: the bid key of
     // our 16-hex bid ids, else feeds::join_key of the connector's ids; 0 =
     // none. The bid path leaves it 0 (its bid_key is the join key).
     std::uint64_t join_key = 0;
+    // Bids only, for first-price shading (pacing/shading_model.h): the
+    // context bucket the bid was placed in, whether its auction was first
+    // price (only those teach the shading model), and bid ÷ unshaded value
+    // in thousandths (0 = not shaded: second price, shading off or no fit yet).
+    std::uint8_t shading_context = 0;
+    bool first_price = false;
+    std::uint16_t shade_permille = 0;
 };
+static_assert(sizeof(ShardEvent) <= 48, "ShardEvent travels by value through the rings: keep it small");
 
 // Bid ids travel as 16 hex digits of the bid key.
 inline std::uint64_t make_bid_key(std::uint16_t shard, std::uint64_t seq) { return (std::uint64_t{shard} << 48) | (seq & ((std::uint64_t{1} << 48) - 1)); }

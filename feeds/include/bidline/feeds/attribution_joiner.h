@@ -53,6 +53,12 @@ struct JoinResult {
     std::string_view line_item;  // valid for the joiner's lifetime; empty when unknown
     UtcMicros bucket{};          // the event's own hour
     std::uint32_t orphans_adopted = 0;  // earlier outcomes this anchor joined
+    // Of those: clicks, conversions and their value (account currency), and
+    // how many had named this anchor's line item when they arrived (so a
+    // per-line-item orphan count can move to joined).
+    std::uint32_t adopted_clicks = 0, adopted_conversions = 0;
+    std::uint32_t adopted_clicks_named = 0, adopted_conversions_named = 0;
+    Micros adopted_value;
 };
 
 struct HourStats {
@@ -105,6 +111,7 @@ private:
         Micros value;
         EventKind kind = EventKind::click;
         bool foreign_currency = false;
+        LineItemIndex named = 0;  // the line item the outcome named, if any
     };
     struct Pending {
         std::uint8_t count = 0;

@@ -21,6 +21,11 @@ struct MarketOptions {
     // strategies can be replayed before any model is trained. Drawn from a
     // separate generator: the rest of the file is the same with or without.
     bool with_pctr = false;
+    // The auction type of every request (`at`): 2 second price (pay the
+    // market price), 1 first price (pay the bid). The market price, the
+    // highest competing bid, is drawn the same either way.
+    enum class Auction : std::uint8_t { first_price = 1, second_price = 2 };
+    Auction auction = Auction::second_price;
 };
 
 // Writes `requests` lines; returns the number written.
