@@ -1,5 +1,7 @@
 #include "bidline/engine/feed_bridge.h"
 
+#include "bidline/config/stable_hash.h"
+
 #include <charconv>
 
 #include "bidline/feeds/event_keys.h"
@@ -12,11 +14,7 @@ std::optional<std::uint64_t> parse_bid_key(std::string_view id) {
     return key;
 }
 
-std::uint64_t event_id_key(std::string_view id) {
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : id) h = (h ^ c) * 1099511628211ull;
-    return h;
-}
+std::uint64_t event_id_key(std::string_view id) { return fnv1a(id); }
 
 std::uint64_t attribution_key(const feeds::Event& e) {
     if (auto key = parse_bid_key(e.bid_id.view())) return *key;

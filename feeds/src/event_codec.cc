@@ -89,7 +89,9 @@ FeedError decode_event(const std::uint8_t* data, std::size_t size, Event& out) {
     out.loss_reason = e->loss_reason();
     if (const auto m = e->min_to_win_micros(); m.has_value()) out.min_to_win = Micros(*m);
     out.value = Micros(e->value_micros());
-    if (const fb::SpendReport* s = e->spend()) {
+    // Only spend reports carry figures (the encoder writes none for other
+    // kinds); a stray table on another kind is ignored, not half-applied.
+    if (const fb::SpendReport* s = e->spend(); s != nullptr && out.kind == EventKind::spend_report) {
         const auto granularity = static_cast<std::uint8_t>(s->granularity());
         if (granularity > static_cast<std::uint8_t>(Granularity::day))
             return FeedError(FeedErrc::bad_flatbuffer, "Event flatbuffer: granularity out of range");

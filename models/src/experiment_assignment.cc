@@ -1,17 +1,14 @@
 #include <cassert>
 
+#include "bidline/config/stable_hash.h"
 #include "bidline/models/experiments/assignment.h"
 
 namespace bidline::experiments {
 
 double assignment_hash(std::string_view experiment_id, std::string_view user_id) {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    auto mix = [&h](std::string_view s) {
-        for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
-    };
-    mix(experiment_id);
-    mix(std::string_view("\x1f", 1));  // separator: ("ab","c") and ("a","bc") differ
-    mix(user_id);
+    std::uint64_t h = fnv1a(experiment_id);
+    h = fnv1a_continue(h, std::string_view("\x1f", 1));  // separator: ("ab","c") and ("a","bc") differ
+    h = fnv1a_continue(h, user_id);
     h ^= h >> 30;
     h *= 0xbf58476d1ce4e5b9ULL;
     h ^= h >> 27;

@@ -3,12 +3,12 @@
 #include <cmath>
 #include <limits>
 
+#include "bidline/config/stable_hash.h"
+
 namespace bidline::models {
 namespace {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
-constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ull;  // FNV-1a 64 offset basis
-constexpr std::uint64_t kFnvPrime = 0x100000001b3ull;
 
 constexpr char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -48,14 +48,7 @@ const std::array<std::string_view, kFeatureCount>& feature_names() {
     return kNames;
 }
 
-std::uint64_t FeatureBuilder::fnv1a(std::string_view bytes) noexcept {
-    std::uint64_t h = kFnvOffset;
-    for (const char c : bytes) {
-        h ^= static_cast<unsigned char>(c);
-        h *= kFnvPrime;
-    }
-    return h;
-}
+std::uint64_t FeatureBuilder::fnv1a(std::string_view bytes) noexcept { return bidline::fnv1a(bytes); }
 
 float FeatureBuilder::hash_bucket(std::string_view bytes) noexcept {
     return bytes.empty() ? kNaN : bucket_of(fnv1a(bytes));
@@ -64,10 +57,10 @@ float FeatureBuilder::hash_bucket(std::string_view bytes) noexcept {
 float FeatureBuilder::domain_bucket(std::string_view domain) noexcept {
     if (domain.size() > 4 && iequals(domain.substr(0, 4), "www.")) domain.remove_prefix(4);
     if (domain.empty()) return kNaN;
-    std::uint64_t h = kFnvOffset;  // fnv1a of the lower-cased bytes, without a copy
+    std::uint64_t h = kFnv1aOffset;  // fnv1a of the lower-cased bytes, without a copy
     for (const char c : domain) {
         h ^= static_cast<unsigned char>(lower(c));
-        h *= kFnvPrime;
+        h *= kFnv1aPrime;
     }
     return bucket_of(h);
 }

@@ -1,5 +1,7 @@
 #include "bidline/pacing/shading_model.h"
 
+#include "bidline/config/stable_hash.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -98,8 +100,7 @@ std::uint8_t shading_context(double floor_cpm, MediaType format, std::uint16_t w
             size = 7;
             break;
     }
-    std::uint64_t hash = 1469598103934665603ull;  // FNV-1a
-    for (unsigned char c : domain_or_bundle) hash = (hash ^ c) * 1099511628211ull;
+    const std::uint64_t hash = fnv1a(domain_or_bundle);
     const int site = static_cast<int>((hash ^ (hash >> 29)) & 7);
     return static_cast<std::uint8_t>(floor_band * 64 + size * 8 + site);
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bidline/feeds/event_line_parser.h"
+#include "bidline/feeds/events_generated.h"
 
 namespace bidline::feeds {
 namespace {
@@ -99,6 +100,30 @@ TEST(EventCodec, DamagedBytesAreAnErrorValue) {
     EXPECT_EQ(decode_event(copy.data(), copy.size(), out).code(), FeedErrc::bad_flatbuffer);
     const std::uint8_t junk[3] = {1, 2, 3};
     EXPECT_EQ(decode_event(junk, sizeof junk, out).code(), FeedErrc::bad_flatbuffer);
+}
+
+// Found by the event stream fuzzer: a win whose flatbuffer also carried a
+// spend table decoded with those figures, and no longer round-tripped.
+TEST(EventCodec, SpendFiguresAreReadOnlyForSpendReports) {
+    flatbuffers::FlatBufferBuilder b;
+    const auto spend = fb::CreateSpendReport(b, 5'000'000, 10, 2, 1.5, 0, 0);
+    const auto id = b.CreateString("w-with-spend");
+    fb::EventBuilder e(b);
+    e.add_kind(fb::EventKind::win);
+    e.add_event_id(id);
+    e.add_ts_us(1'795'400'000'000'000);
+    e.add_price_micros(2'000);
+    e.add_spend(spend);
+    b.Finish(e.Finish(), fb::EventIdentifier());
+    Event out;
+    ASSERT_TRUE(decode_event(b.GetBufferPointer(), b.GetSize(), out).ok());
+    EXPECT_EQ(out.kind, EventKind::win);
+    EXPECT_EQ(out.spend, SpendFigures{});
+    flatbuffers::FlatBufferBuilder again;
+    const auto bytes = encode_event(out, again);
+    Event back;
+    ASSERT_TRUE(decode_event(bytes.data(), bytes.size(), back).ok());
+    EXPECT_EQ(back, out);
 }
 
 }  // namespace

@@ -11,17 +11,11 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "bidline/feeds/event_codec.h"
 #include "bidline/feeds/event_line_parser.h"
 #include "bidline/feeds/time_text.h"
 
-namespace {
-
-void check(bool ok) {
-    if (!ok) std::abort();
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace bidline::feeds;

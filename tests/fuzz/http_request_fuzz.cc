@@ -15,6 +15,7 @@
 #include <cstring>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "bidline/engine/http_request.h"
 
 namespace {
@@ -22,9 +23,6 @@ namespace {
 // Small limits so that 413 and 431 are within the fuzzer's reach.
 constexpr bidline::HttpLimits kLimits{.max_header_bytes = 512, .max_body_bytes = 1024};
 
-void check(bool ok) {
-    if (!ok) std::abort();
-}
 
 bool inside(std::string_view v, const char* begin, const char* end) {
     return v.empty() || (v.data() >= begin && v.data() + v.size() <= end);

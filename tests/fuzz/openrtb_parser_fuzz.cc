@@ -13,15 +13,9 @@
 #include <cstring>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "bidline/engine/openrtb_parser.h"
 
-namespace {
-
-void check(bool ok) {
-    if (!ok) std::abort();
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace bidline;

@@ -15,16 +15,13 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "bidline/models/gbdt_flat.h"
 #include "bidline/models/gbdt_reference.h"
 #include "bidline/models/model_load_error.h"
 #include "bidline/models/xgboost_loader.h"
 
 namespace {
-
-void check(bool ok) {
-    if (!ok) std::abort();
-}
 
 bool same_bits(float a, float b) {
     return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, sizeof a) == 0;
