@@ -497,6 +497,8 @@ void ControlLoop::render_stats(std::int64_t now_us) {
             .field("notices", read(c.notices))
             .field("notice_errors", read(c.notice_errors))
             .field("events_dropped", read(c.events_dropped))
+            .field("request_log_written", read(c.request_log_written))
+            .field("request_log_skipped", read(c.request_log_skipped))
             .field("connections_open", read(c.connections_open))
             .field("connections_total", read(c.connections_total));
         j.key("no_bid").begin_object();

@@ -95,6 +95,10 @@ void shard_families(Exposition& x, const EngineState& state) {
     per_shard("bidline_notice_errors_total", "Notices rejected.", [](const ShardCounters& c) { return read(c.notice_errors); });
     per_shard("bidline_events_dropped_total", "Events dropped because the shard-to-control ring was full.",
               [](const ShardCounters& c) { return read(c.events_dropped); });
+    per_shard("bidline_request_log_written_total", "Bid requests logged with their decision.",
+              [](const ShardCounters& c) { return read(c.request_log_written); });
+    per_shard("bidline_request_log_skipped_total", "Sampled bid requests not logged because the log lane was full.",
+              [](const ShardCounters& c) { return read(c.request_log_skipped); });
 
     x.family("bidline_no_bids_total", "counter", "Imps or requests not bid on, by reason.");
     for (std::size_t i = 0; i < ids.size(); ++i)

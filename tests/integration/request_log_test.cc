@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/cli_run.h"
@@ -82,6 +83,17 @@ TEST(RequestLog, FullModeLogsEveryRequestWithItsDecision) {
     expensive.replace(expensive.find(floor), floor.size(), "\"bidfloor\": 900");
     HttpResponse none = c.request("POST", "/openrtb2/bid", expensive);
     ASSERT_EQ(none.status, 204) << none.body;
+    // /v1/stats counts what went to the log (rendered each control tick).
+    std::int64_t written = 0;
+    for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+         written < 8 && std::chrono::steady_clock::now() < deadline;) {
+        simdjson::dom::parser p;
+        written = 0;
+        for (simdjson::dom::element shard : p.parse(c.request("GET", "/v1/stats").body)["shards"].get_array())
+            written += shard["request_log_written"].get_int64().value_unsafe();
+        if (written < 8) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(written, 8);
     ASSERT_TRUE(engine.stop().value_or(ExitStatus{}).clean()) << engine.describe();
 
     const CliRun cat = run_bidline({"log", "cat", (engine.data_dir() / "events").string()});
