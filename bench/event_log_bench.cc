@@ -6,6 +6,8 @@
 // Also CRC32C per implementation. Every run reads the log back and checks
 // each record's payload against what was appended.
 #include <benchmark/benchmark.h>
+
+#include "support/scratch_dir.h"
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,19 +29,7 @@ using namespace bidline::feeds;
 constexpr std::size_t kRecordBytes = 100;
 constexpr std::size_t kBatch = 256;
 
-class ScratchDir {
-public:
-    ScratchDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "bidline-log-bench-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-        path_ = pattern;
-    }
-    ~ScratchDir() { std::filesystem::remove_all(path_); }
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using bidline::test::ScratchDir;
 
 // Payload i: its index in the first 8 bytes, then bytes derived from it.
 void fill_payload(std::vector<std::byte>& p, std::uint64_t i) {

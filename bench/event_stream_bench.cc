@@ -15,6 +15,8 @@
 // from `build/bench/event_stream_bench` on a release build.
 #include <arpa/inet.h>
 #include <benchmark/benchmark.h>
+
+#include "support/scratch_dir.h"
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -46,19 +48,7 @@ using namespace bidline;
 
 constexpr std::size_t kHttpBatch = 2000;
 
-class ScratchDir {
-public:
-    ScratchDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "bidline-stream-bench-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-        path_ = pattern;
-    }
-    ~ScratchDir() { std::filesystem::remove_all(path_); }
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using bidline::test::ScratchDir;
 
 // The engine of `bidline serve`, wired the same way (serve_command.cc), in
 // this process: one shard, HTTP and stream listeners on free ports.

@@ -59,8 +59,10 @@ void write_json(JsonWriter& j, const Adjustment& a) {
     j.field("reason", to_string(a.reason)).field("multiplier", a.multiplier).end_object();
 }
 
+// Every lock below is off the bid path: the control thread appends a few
+// adjustments a minute, GET /v1/adjustments reads; shards never touch it.
 std::uint64_t AdjustmentLog::append(Adjustment a) {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(mu_);  // control thread, a few times a minute
     a.seq = std::max(last_seq_ + 1, static_cast<std::uint64_t>(std::max<std::int64_t>(0, a.time_us)));
     last_seq_ = a.seq;
     window_.push_back(std::move(a));
@@ -74,7 +76,7 @@ std::uint64_t AdjustmentLog::append(Adjustment a) {
 AdjustmentLog::Page AdjustmentLog::since(std::uint64_t since, AdPlatform platform, std::size_t limit) const {
     Page page;
     page.next_since = since;
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(mu_);  // an HTTP poll by a connector
     page.truncated = since < evicted_through_;
     auto it = std::upper_bound(window_.begin(), window_.end(), since,
                                [](std::uint64_t s, const Adjustment& a) { return s < a.seq; });
@@ -87,12 +89,12 @@ AdjustmentLog::Page AdjustmentLog::since(std::uint64_t since, AdPlatform platfor
 }
 
 std::uint64_t AdjustmentLog::last_seq() const {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(mu_);  // stats and tests
     return last_seq_;
 }
 
 std::size_t AdjustmentLog::size() const {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(mu_);  // stats and tests
     return window_.size();
 }
 

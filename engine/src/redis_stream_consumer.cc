@@ -347,7 +347,7 @@ void RedisStreamConsumer::start(std::string engine_host, std::uint16_t engine_po
     engine_host_ = std::move(engine_host);
     engine_port_ = engine_port;
     {
-        std::lock_guard lock(mutex_);
+        std::lock_guard lock(mutex_);  // start-up, before the consumer thread exists: off the bid path
         stop_ = false;
     }
     thread_ = std::thread([this] { run(); });

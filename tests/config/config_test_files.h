@@ -83,4 +83,12 @@ inline std::string with_line_item(std::string_view bid, std::string_view targeti
     return text;
 }
 
+// An advertiser "adv" with no campaign, and campaigns of it with `extra`
+// keys: for tests of campaign-level settings.
+inline constexpr std::string_view kAdvertiser = "[[advertiser]]\nid = \"adv\"\n";
+inline std::string campaign(std::string_view id, std::string_view extra) {
+    return "\n[[campaign]]\nid = \"" + std::string(id) +
+           "\"\nadvertiser = \"adv\"\ndaily_budget = 10.0\nstart = 2026-01-01\nend = 2026-12-31\n" + std::string(extra);
+}
+
 }  // namespace bidline::config_test

@@ -12,12 +12,8 @@ using config_test::line_of;
 using config_test::load_error;
 using config_test::load_text;
 
-constexpr std::string_view kAdvertiser = "[[advertiser]]\nid = \"adv\"\n";
-
-std::string campaign(std::string_view id, std::string_view extra) {
-    return "\n[[campaign]]\nid = \"" + std::string(id) +
-           "\"\nadvertiser = \"adv\"\ndaily_budget = 10.0\nstart = 2026-01-01\nend = 2026-12-31\n" + std::string(extra);
-}
+using config_test::campaign;
+using config_test::kAdvertiser;
 
 TEST(PlatformIds, LoadPerPlatformAndDefaultToNone) {
     const Config c =

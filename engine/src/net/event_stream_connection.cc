@@ -26,14 +26,16 @@ constexpr std::int64_t kCloseGraceUs = 2'000'000;
 
 }  // namespace
 
+// The table's lock is taken once per HELLO and once per ACK batch, on stream
+// connections only: never by the bid path (event_stream_connection.h).
 std::uint64_t StreamProgressTable::last_acked(const std::string& name) const {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(mutex_);  // off the bid path: a HELLO
     const auto it = acked_.find(name);
     return it == acked_.end() ? 0 : it->second;
 }
 
 void StreamProgressTable::record(const std::string& name, std::uint64_t seq) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(mutex_);  // off the bid path: once per ACK batch
     std::uint64_t& v = acked_[name];
     v = std::max(v, seq);
 }

@@ -9,13 +9,13 @@
 #include <stdexcept>
 
 #include "support/fixtures.h"
+#include "support/scratch_dir.h"
 
 namespace bidline::test {
 
 CliRun run_bidline(const std::vector<std::string>& args) {
-    std::string dir = (std::filesystem::temp_directory_path() / "bidline-cli-XXXXXX").string();
-    if (::mkdtemp(dir.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    const std::string out_path = dir + "/stdout", err_path = dir + "/stderr";
+    const ScratchDir dir("bidline-cli");
+    const std::string out_path = (dir.path() / "stdout").string(), err_path = (dir.path() / "stderr").string();
     std::vector<char*> argv;
     std::string binary = BIDLINE_BINARY;
     argv.push_back(binary.data());
@@ -30,12 +30,13 @@ CliRun run_bidline(const std::vector<std::string>& args) {
         ::execv(argv[0], argv.data());
         ::_exit(127);
     }
+    if (pid < 0) throw std::runtime_error("fork failed");
     CliRun run;
     int status = 0;
-    if (pid > 0 && ::waitpid(pid, &status, 0) == pid && WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
+    if (::waitpid(pid, &status, 0) != pid) throw std::runtime_error("waitpid failed");
+    if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
     run.out = read_file(out_path);
     run.err = read_file(err_path);
-    std::filesystem::remove_all(dir);
     return run;
 }
 

@@ -1,0 +1,29 @@
+#include "support/mini_config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <stdexcept>
+
+namespace bidline::test {
+
+std::filesystem::path write_mini_config(std::string_view file_name, const MiniConfig& c) {
+    const auto path = std::filesystem::path(testing::TempDir()) / file_name;
+    std::ofstream out(path);
+    out << "[engine]\n"
+        << c.engine << "\n"
+        << "[[advertiser]]\nid = \"adv\"\n"
+        << "[[campaign]]\nid = \"cmp\"\nadvertiser = \"adv\"\n"
+        << "daily_budget = " << c.daily_budget << "\n"
+        << "start = 2024-01-01\nend = 2035-12-31\n"
+        << c.campaign_extra
+        << "[[line_item]]\nid = \"li\"\ncampaign = \"cmp\"\n"
+        << "[line_item.bid]\nstrategy = \"manual_cpm\"\ncpm = " << c.cpm << "\n"
+        << "[[line_item.creative]]\nid = \"cr\"\nformat = \"banner\"\nw = 300\nh = 250\n"
+        << "markup = \"<div>ad</div>\"\n";
+    out.close();
+    if (!out) throw std::runtime_error("cannot write " + path.string());
+    return path;
+}
+
+}  // namespace bidline::test
