@@ -92,9 +92,10 @@ toml::value parse_toml(std::string_view text, const std::string& source_name) {
 Config load_config_text(std::string_view toml_text, const std::string& source_name) {
     using namespace config_detail;
     const toml::value document = parse_toml(toml_text, source_name);
-    const TomlTable root(document, "", source_name, {"engine", "advertiser", "campaign", "line_item", "connectors"});
+    const TomlTable root(document, "", source_name, {"engine", "models", "advertiser", "campaign", "line_item", "connectors"});
     Config config;
     config.engine = read_engine(root);
+    config.models = read_models(root);
     config.campaigns.advertisers = read_advertisers(root);
     config.campaigns.campaigns = read_campaigns(root, config.campaigns.advertisers);
     config.campaigns.line_items = read_line_items(root, config.campaigns.advertisers, config.campaigns.campaigns);
@@ -112,7 +113,11 @@ Config load_config_file(const std::filesystem::path& path) {
     std::ostringstream text;
     text << file.rdbuf();
     if (file.bad()) throw ConfigError(path.string(), 0, "", std::string("cannot read: ") + std::strerror(errno));
-    return load_config_text(text.str(), path.string());
+    Config config = load_config_text(text.str(), path.string());
+    // Model bundles sit beside the file that names them.
+    for (std::string* dir : {&config.models.click, &config.models.conversion, &config.models.value})
+        if (!dir->empty() && std::filesystem::path(*dir).is_relative()) *dir = (path.parent_path() / *dir).string();
+    return config;
 }
 
 }  // namespace bidline

@@ -26,6 +26,7 @@ void read_limits(const TomlTable& limits, ServerLimits& out) {
     timeout("idle_timeout_ms", out.idle_timeout);
     timeout("header_timeout_ms", out.header_timeout);
     timeout("body_timeout_ms", out.body_timeout);
+    timeout("default_deadline_ms", out.default_deadline);
 }
 
 void read_listen(const TomlTable& engine, EngineSettings& out) {
@@ -82,7 +83,8 @@ EngineSettings read_engine(const TomlTable& root) {
     if (auto tick = engine->integer("control_tick_ms", 1, 60'000)) out.control_tick = std::chrono::milliseconds(*tick);
     read_notice_base_url(*engine, out);
     const auto limits = engine->table("limits", {"max_header_bytes", "max_body_bytes", "max_connections_per_shard",
-                                                 "idle_timeout_ms", "header_timeout_ms", "body_timeout_ms"});
+                                                 "idle_timeout_ms", "header_timeout_ms", "body_timeout_ms",
+                                                 "default_deadline_ms"});
     if (limits) read_limits(*limits, out.limits);
     if (const auto log = engine->table("request_log", {"mode", "sample_rate"})) read_request_log(*log, out.request_log);
     return out;

@@ -14,11 +14,13 @@
 #include "bidline/config/campaign_model.h"
 #include "bidline/config/connector_settings.h"
 #include "bidline/config/engine_settings.h"
+#include "bidline/config/model_settings.h"
 #include "toml_table.h"
 
 namespace bidline::config_detail {
 
 EngineSettings read_engine(const TomlTable& root);
+ModelSettings read_models(const TomlTable& root);
 std::vector<Advertiser> read_advertisers(const TomlTable& root);
 std::vector<Campaign> read_campaigns(const TomlTable& root, const std::vector<Advertiser>& advertisers);
 std::vector<LineItem> read_line_items(const TomlTable& root, const std::vector<Advertiser>& advertisers,

@@ -6,6 +6,7 @@
 
 #include "bidline/pacing/bid_value.h"
 #include "bidline/pacing/shading_model.h"
+#include "bidline/engine/site_stats.h"
 
 namespace bidline {
 namespace {
@@ -41,7 +42,7 @@ void hex16(std::uint64_t v, std::array<char, 20>& out) {
 }  // namespace
 
 BidPath::BidPath(EngineState& state, ShardResources& shard)
-    : state_(state), shard_(shard), parser_(state.settings.limits.max_body_bytes),
+    : state_(state), shard_(shard), parser_(state.settings.limits.max_body_bytes), scorer_(&shard.models),
       response_(new char[kResponseCapacity]) {
     throttle_rng_ = 0x9e3779b97f4a7c15ULL ^ (std::uint64_t{shard.id} + 1) * 0xbf58476d1ce4e5b9ULL;
     // Bid ids must never repeat across restarts: a win for a new bid would
@@ -63,6 +64,7 @@ double BidPath::next_uniform() {
 void BidPath::refresh() {
     if (state_.catalog.refresh(catalog_, catalog_seen_)) scratch_.resize(catalog_->line_item_capacity());
     state_.control.refresh(control_, control_seen_);
+    if (state_.models.refresh(models_, models_seen_) && models_) scorer_.use(models_);
 }
 
 BidAnswer BidPath::bad_request(const OpenRtbError& err) {
@@ -133,9 +135,10 @@ const Creative* BidPath::pick_creative(const CompiledLineItem& li, const ImpView
     return nullptr;
 }
 
-bool BidPath::pick_best(const ImpView& imp, std::span<const Candidate> chosen, const Scores* given, Candidate& best,
-                        NoBidReason& why) {
+bool BidPath::pick_best(std::size_t imp_index, std::span<const Candidate> chosen, const Scores* given,
+                        Candidate& best, NoBidReason& why) {
     const Catalog& cat = *catalog_;
+    const ImpView& imp = request_.imps.items[imp_index];
     if (control_->live.word_count() != scratch_.eligible.word_count()) {
         why = NoBidReason::paused;  // a catalog swap is in progress: skip this tick's worth
         return false;
@@ -152,8 +155,39 @@ bool BidPath::pick_best(const ImpView& imp, std::span<const Candidate> chosen, c
     }
     bool found = false;
     why = NoBidReason::blocked;
-    const bool first_price = request_.at == AuctionType::first_price;
     const std::string_view site = request_.site.domain.empty() ? request_.app.bundle : request_.site.domain;
+
+    // Candidates gather in batches of CandidateScorer::kBatch: each batch is
+    // scored together (one model call per role), then priced.
+    std::array<Candidate, CandidateScorer::kBatch> pending;
+    std::size_t n_pending = 0;
+    bool needs_model = false, imp_begun = false;
+    auto settle = [&] {
+        if (n_pending == 0) return;
+        const bool score = given == nullptr && needs_model;
+        if (score) {
+            if (!imp_begun) {
+                scorer_.begin_imp(request_, imp_index, now_us_, recency_);
+                imp_begun = true;
+            }
+            std::array<ScoringCandidate, CandidateScorer::kBatch> in;
+            for (std::size_t k = 0; k < n_pending; ++k)
+                in[k] = ScoringCandidate{pending[k].line_item, pending[k].creative, pending[k].w, pending[k].h};
+            scorer_.score(std::span(in.data(), n_pending), cat, *control_, std::span(scored_.data(), n_pending));
+        }
+        for (std::size_t k = 0; k < n_pending; ++k) {
+            Candidate& c = pending[k];
+            const Scores scores = given ? *given : score ? scored_[k].scores : Scores{};
+            if (score) c.score = static_cast<std::uint8_t>(scored_[k].bucket | (scored_[k].by_candidate ? kScoredByCandidate : 0));
+            c.pctr = scores.present ? scores.pctr : 0.0;
+            if (price(c, scores, floor_cpm, site, chosen, why) && (!found || c.price > best.price)) {
+                best = c;
+                found = true;
+            }
+        }
+        n_pending = 0;
+        needs_model = false;
+    };
     scratch_.eligible.for_each([&](std::uint32_t i) {
         const CompiledLineItem& li = cat.line_item(LineItemIndex{i});
         // Throttle first: a request the line item sits out costs nothing more.
@@ -166,61 +200,68 @@ bool BidPath::pick_best(const ImpView& imp, std::span<const Candidate> chosen, c
         c.line_item = i;
         c.creative = pick_creative(li, imp, c.w, c.h);
         if (c.creative == nullptr) return;
-
         // Deal line items bid at the deal's floor; others at the imp's.
-        double floor = floor_cpm;
+        c.floor = floor_cpm;
         if (!li.model.targeting.deals.empty()) {
             for (const DealView& d : imp.deals)
                 for (const auto& want : li.model.targeting.deals)
-                    if (d.id == want) { c.deal_id = d.id; floor = std::max(floor, d.bidfloor); }
+                    if (d.id == want) { c.deal_id = d.id; c.floor = std::max(c.floor, d.bidfloor); }
         }
-        // Features and scores plug in here (models issue); no model yet.
-        const Scores scores = given ? *given : Scores{};
-        std::optional<Micros> value = bid_value_cpm(li.model.bid, scores);
-        if (!value) return;
-        // Pacing and daypart scale the value; first price shades it; then clip to the max bid.
-        Micros price{static_cast<std::int64_t>(static_cast<double>(value->value()) * control_->multiplier_of(i))};
-        // First price: we pay what we bid, so bid the surplus-maximising
-        // shade of the value under this context's learned market.
-        c.value = price;
-        if (first_price && li.model.bid.shading) {
-            c.shading_context = shading_context(floor_cpm, c.creative->format, c.w, c.h, site);
-            const MarketPriceFit fit = control_->shading_fit(i, c.shading_context);
-            const double v = price.as_cpm();
-            double b = shaded_bid_cpm(fit, v, floor);
-            // Until the context has a fit, explore: a bid that always wins
-            // (or always loses) at full value teaches nothing about the price.
-            if (!fit.ready && next_uniform() < kShadingExploreShare)
-                b = std::max(floor, v * (kShadingExploreLow + (1.0 - kShadingExploreLow) * next_uniform()));
-            if (b < v) {
-                price = Micros::cpm(b);
-                c.shade_permille = static_cast<std::uint16_t>(std::clamp(std::lround(1000.0 * b / v), 1L, 1000L));
-            }
-        }
-        if (li.model.bid.max_cpm.value() > 0) {
-            price = std::min(price, li.model.bid.max_cpm);
-            c.value = std::min(c.value, li.model.bid.max_cpm);
-        }
-        if (price.as_cpm() < floor || price.value() <= 0) {
-            if (why == NoBidReason::blocked) why = NoBidReason::below_floor;
-            return;
-        }
-        // Lease gate: one impression costs CPM/1000; the shard may only
-        // commit what the control thread granted it.
-        LineItemShardState& lease = shard_.line_items[i];
-        std::int64_t charge = price.value() / 1000;
-        for (const Candidate& earlier : chosen)
-            if (earlier.line_item == i) charge += earlier.price.value() / 1000;
-        if (lease.charged_micros.load(std::memory_order_relaxed) + charge >
-            lease.granted_micros.load(std::memory_order_relaxed)) {
-            why = NoBidReason::budget;
-            return;
-        }
-        c.price = price;
-        if (!found || c.price > best.price) best = c;
-        found = true;
+        needs_model = needs_model || li.model.bid.strategy != BidStrategy::manual_cpm;
+        pending[n_pending++] = c;
+        if (n_pending == pending.size()) settle();
     });
+    settle();
     return found;
+}
+
+bool BidPath::price(Candidate& c, const Scores& scores, double floor_cpm, std::string_view site,
+                    std::span<const Candidate> chosen, NoBidReason& why) {
+    const std::uint32_t i = c.line_item;
+    const CompiledLineItem& li = catalog_->line_item(LineItemIndex{i});
+    const double floor = c.floor;
+    std::optional<Micros> value = bid_value_cpm(li.model.bid, scores);
+    if (!value) return false;
+    // Pacing and daypart scale the value; first price shades it; then clip to the max bid.
+    Micros price{static_cast<std::int64_t>(static_cast<double>(value->value()) * control_->multiplier_of(i))};
+    // First price: we pay what we bid, so bid the surplus-maximising
+    // shade of the value under this context's learned market.
+    c.value = price;
+    if (request_.at == AuctionType::first_price && li.model.bid.shading) {
+        c.shading_context = shading_context(floor_cpm, c.creative->format, c.w, c.h, site);
+        const MarketPriceFit fit = control_->shading_fit(i, c.shading_context);
+        const double v = price.as_cpm();
+        double b = shaded_bid_cpm(fit, v, floor);
+        // Until the context has a fit, explore: a bid that always wins
+        // (or always loses) at full value teaches nothing about the price.
+        if (!fit.ready && next_uniform() < kShadingExploreShare)
+            b = std::max(floor, v * (kShadingExploreLow + (1.0 - kShadingExploreLow) * next_uniform()));
+        if (b < v) {
+            price = Micros::cpm(b);
+            c.shade_permille = static_cast<std::uint16_t>(std::clamp(std::lround(1000.0 * b / v), 1L, 1000L));
+        }
+    }
+    if (li.model.bid.max_cpm.value() > 0) {
+        price = std::min(price, li.model.bid.max_cpm);
+        c.value = std::min(c.value, li.model.bid.max_cpm);
+    }
+    if (price.as_cpm() < floor || price.value() <= 0) {
+        if (why == NoBidReason::blocked) why = NoBidReason::below_floor;
+        return false;
+    }
+    // Lease gate: one impression costs CPM/1000; the shard may only
+    // commit what the control thread granted it.
+    LineItemShardState& lease = shard_.line_items[i];
+    std::int64_t charge = price.value() / 1000;
+    for (const Candidate& earlier : chosen)
+        if (earlier.line_item == i) charge += earlier.price.value() / 1000;
+    if (lease.charged_micros.load(std::memory_order_relaxed) + charge >
+        lease.granted_micros.load(std::memory_order_relaxed)) {
+        why = NoBidReason::budget;
+        return false;
+    }
+    c.price = price;
+    return true;
 }
 
 BidAnswer BidPath::handle(std::string_view body, Timestamp received, const Scores* given, ResponseMode mode) {
@@ -228,6 +269,18 @@ BidAnswer BidPath::handle(std::string_view body, Timestamp received, const Score
     placed_count_ = 0;
     bump(shard_.counters.requests);
     if (OpenRtbError err = parser_.parse(body, request_)) return bad_request(err);
+
+    // Per request: the models' A/B arms and the user's recency.
+    const std::string_view user = !request_.user.id.empty() ? request_.user.id : request_.device.ifa;
+    now_us_ = received.time_since_epoch().count();
+    if (given == nullptr) {
+        scorer_.assign(user.empty() ? request_.id : user);
+        recency_ = recency_table_.visit(user, now_us_);
+    }
+    // The site as the model features name it (feature_context_from_request).
+    request_site_ = site_key(request_.app.present ? (request_.app.bundle.empty() ? request_.app.id : request_.app.bundle)
+                             : request_.site.present ? (request_.site.domain.empty() ? request_.site.publisher.domain : request_.site.domain)
+                                                     : std::string_view{});
 
     bool currency_ok = request_.cur.empty();
     for (std::string_view c : request_.cur) currency_ok = currency_ok || c == "USD";
@@ -238,10 +291,10 @@ BidAnswer BidPath::handle(std::string_view body, Timestamp received, const Score
     std::array<const ImpView*, 8> chosen_imp{};
     std::size_t n = 0;
     NoBidReason why = NoBidReason::no_eligible;
-    for (const ImpView& imp : request_.imps) {
+    for (std::size_t k = 0; k < request_.imps.size(); ++k) {
         NoBidReason imp_why;
-        if (pick_best(imp, std::span<const Candidate>(chosen.data(), n), given, chosen[n], imp_why))
-            chosen_imp[n++] = &imp;
+        if (pick_best(k, std::span<const Candidate>(chosen.data(), n), given, chosen[n], imp_why))
+            chosen_imp[n++] = &request_.imps.items[k];
         else
             why = imp_why;
     }
@@ -259,11 +312,14 @@ BidAnswer BidPath::handle(std::string_view body, Timestamp received, const Score
         bump(lease.bids);
         const std::uint64_t key = make_bid_key(shard_.id, ++bid_seq_);
         hex16(key, bid_ids_[k]);
-        placed_[k] = PlacedBid{best.line_item, key, best.price, Micros(charge), best.value};
-        ShardEvent bid{ShardEventKind::bid, shard_.id, best.line_item, key, charge, received.time_since_epoch().count()};
+        placed_[k] = PlacedBid{best.line_item, key, best.price, Micros(charge), best.value, best.pctr};
+        ShardEvent bid{ShardEventKind::bid, 0, shard_.id, best.line_item, key, charge, received.time_since_epoch().count()};
         bid.shading_context = best.shading_context;
         bid.first_price = request_.at == AuctionType::first_price;
         bid.shade_permille = best.shade_permille;
+        bid.score = best.score;
+        bid.site = request_site_;
+        if (best.score != 0) bump(model_counters().slots[0][(best.score & kScoredByCandidate) ? 1 : 0].bids);
         if (!shard_.events.try_push(bid)) bump(shard_.counters.events_dropped);
         BidOut& b = bids_[k];
         b = BidOut{};

@@ -77,7 +77,14 @@ void ControlLoop::tick() {
     sync_shared_budget();
     grant_leases();
     refit_shading(now);  // control_loop_shading.cc
+    // The line item × site history changes slowly: a fresh table a few
+    // times a minute keeps the features current without copying it each tick.
+    if (!site_table_ || now - site_table_us_ >= kSiteStatsEveryUs) {
+        site_table_ = site_stats_.publish();
+        site_table_us_ = now;
+    }
     publish_control(now);
+    model_monitor_.tick(state_);
     if (publish_observability) {
         for (const CompiledLineItem& li : catalog_->line_items())
             if (li.present) series_.observe(li.index.value, now, {ledger_[li.index.value].spend_total, ledger_[li.index.value].bids,
@@ -85,7 +92,9 @@ void ControlLoop::tick() {
         series_.publish(now);
         state_.daily_series.record(*catalog_, ledger_, now);  // the optimizer thread's input
         render_stats(now);
-        render_metrics(state_, *catalog_, ledger_);
+        std::string models_text;
+        model_monitor_.write_prometheus(models_text);
+        render_metrics(state_, *catalog_, ledger_, models_text);
     }
     last_tick_us_ = now;
 }
@@ -107,6 +116,7 @@ void ControlLoop::apply(const ShardEvent& e) {
         case ShardEventKind::bid:
             ++l.bids;
             in_flight_.emplace(e.bid_key, InFlight{e.line_item, e.micros, e.t_us, e.shading_context, e.first_price});
+            site_stats_.note_bid(e.bid_key, e.line_item, e.site, e.score);
             note_shaded_bid(e);
             attribute(e);
             break;
@@ -117,6 +127,8 @@ void ControlLoop::apply(const ShardEvent& e) {
         case ShardEventKind::billing: {
             if (!won_.first_time(e.bid_key, feeds::UtcMicros{std::chrono::microseconds{now_us_}})) break;  // counts once
             ++l.wins;
+            site_stats_.note_win(e.bid_key);
+            model_monitor_.on_win(site_stats_.score_of(e.bid_key));
             attribute(e);
             if (utc_day(e.t_us) != utc_day(now_us_))  // a late win: its spend belongs to its own day
                 state_.daily_series.note_late(e.line_item, utc_day(e.t_us), {e.micros, 0, 0});
@@ -148,9 +160,13 @@ void ControlLoop::apply(const ShardEvent& e) {
             const std::uint64_t key = (e.bid_key * 0x9E3779B97F4A7C15ull) ^ static_cast<std::uint64_t>(e.kind);
             if (e.bid_key != 0 && !won_.first_time(key, feeds::UtcMicros{std::chrono::microseconds{now_us_}})) break;
             attribute(e);
+            const std::uint64_t bid = e.bid_key != 0 ? e.bid_key : e.join_key;
             if (e.kind == ShardEventKind::click) {
+                site_stats_.note_click(bid);
+                model_monitor_.on_click(site_stats_.score_of(bid));
                 ++l.clicks;
             } else {
+                site_stats_.note_conversion(bid);
                 ++l.conversions;
                 l.conversion_value += e.micros;
                 if (e.line_item < kMaxLineItems && utc_day(e.t_us) != utc_day(now_us_))
@@ -316,8 +332,10 @@ void ControlLoop::publish_control(std::int64_t now_us) {
     cs->catalog_version = cat.version();
     cs->live = LineItemSet(cat.line_item_capacity());
     cs->multiplier.assign(cat.line_item_capacity(), 1.0f);
+    cs->utc_offset_minutes.assign(cat.line_item_capacity(), 0);
+    cs->conversion_value.assign(cat.line_item_capacity(), 0.0f);
+    cs->site_stats = site_table_;
     cs->pass_probability.assign(cat.line_item_capacity(), 1.0f);
-    (void)now_us;
     for (const CompiledLineItem& li : cat.line_items()) {
         if (!li.present) continue;
         const Campaign& c = li.campaign->model;
@@ -330,6 +348,11 @@ void ControlLoop::publish_control(std::int64_t now_us) {
         const double pacing = c.bid_multiplier_override > 0 ? c.bid_multiplier_override : multiplier(li.index.value);
         cs->multiplier[li.index.value] = static_cast<float>(pacing * c.daypart.multiplier[slot]);
         cs->pass_probability[li.index.value] = static_cast<float>(pass_probability(li.index.value));
+        cs->utc_offset_minutes[li.index.value] = static_cast<std::int16_t>(k.zone.offset_at(now_us / 1'000'000) / 60);
+        const LineItemLedger& l = ledger_[li.index.value];
+        if (l.conversions > 0)
+            cs->conversion_value[li.index.value] =
+                static_cast<float>(static_cast<double>(l.conversion_value) / 1e6 / static_cast<double>(l.conversions));
     }
     cs->shading = shading_table_;
     state_.control.publish(std::move(cs));
@@ -354,6 +377,7 @@ void ControlLoop::render_stats(std::int64_t now_us) {
         .field("qps", qps_)
         .field("bids_in_flight", static_cast<std::uint64_t>(in_flight_.size()))
         .end_object();
+    model_monitor_.write_json(j);
 
     std::uint64_t t_bids = 0, t_wins = 0, t_clicks = 0, t_conv = 0;
     std::int64_t t_spend = 0;
@@ -504,6 +528,8 @@ void ControlLoop::render_stats(std::int64_t now_us) {
         j.key("no_bid").begin_object();
         for (int r = 0; r < static_cast<int>(NoBidReason::count_); ++r)
             j.field(to_string(static_cast<NoBidReason>(r)), read(c.no_bid[r]));
+        for (int r = 0; r < static_cast<int>(ShedReason::count_); ++r)  // shed before parsing (net/admission.h)
+            j.field(to_string(static_cast<ShedReason>(r)), read(c.shed[r]));
         j.end_object();
         j.key("latency_us").begin_object()
             .field("p50", static_cast<double>(percentile_ns(h, 0.50)) / 1000.0)

@@ -18,6 +18,7 @@ EngineState::EngineState(const Config& config, const Clock& c) : settings(config
     cs->catalog_version = cat->version();
     cs->live = LineItemSet(cat->line_item_capacity());  // nothing live until the first control tick
     control.publish(std::move(cs));
+    models.publish(std::make_shared<ModelSet>());  // none until the registry publishes
     stats_json.publish(std::make_shared<const std::string>("{}"));
     metrics_text.publish(std::make_shared<const std::string>(""));
     for (std::uint32_t i = 0; i < settings.shards; ++i)

@@ -40,7 +40,7 @@ std::optional<ShardEvent> to_shard_event(const feeds::Event& e, const Catalog& c
     // anything else needs the line item.
     if (!known && !(outcome && join != 0)) return std::nullopt;
     if (kind == ShardEventKind::anchor && join == 0) return std::nullopt;
-    ShardEvent out{kind, shard, known ? li->index.value : kNoLineItem, 0, 0, e.ts.time_since_epoch().count()};
+    ShardEvent out{kind, 0, shard, known ? li->index.value : kNoLineItem, 0, 0, e.ts.time_since_epoch().count()};
     out.join_key = join;
     // Wins de-duplicate by bid (a win notice and an event for the same bid
     // count once); other kinds by their event id.

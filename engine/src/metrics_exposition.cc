@@ -105,6 +105,10 @@ void shard_families(Exposition& x, const EngineState& state) {
         for (int r = 0; r < static_cast<int>(NoBidReason::count_); ++r)
             x.sample("bidline_no_bids_total", {{"shard", ids[i]}, {"reason", to_string(static_cast<NoBidReason>(r))}},
                      read(state.shards[i]->counters.no_bid[r]));
+    for (std::size_t i = 0; i < ids.size(); ++i)  // bid requests shed before parsing (net/admission.h)
+        for (int r = 0; r < static_cast<int>(ShedReason::count_); ++r)
+            x.sample("bidline_no_bids_total", {{"shard", ids[i]}, {"reason", to_string(static_cast<ShedReason>(r))}},
+                     read(state.shards[i]->counters.shed[r]));
 
     x.family("bidline_connections_open", "gauge", "Open client connections.");
     for (std::size_t i = 0; i < ids.size(); ++i)
@@ -180,8 +184,9 @@ std::string metrics_exposition(const EngineState& state, const Catalog& catalog,
     return x.take();
 }
 
-void render_metrics(EngineState& state, const Catalog& catalog, const std::vector<LineItemLedger>& ledger) {
-    state.metrics_text.publish(std::make_shared<const std::string>(metrics_exposition(state, catalog, ledger)));
+void render_metrics(EngineState& state, const Catalog& catalog, const std::vector<LineItemLedger>& ledger,
+                    const std::string& extra) {
+    state.metrics_text.publish(std::make_shared<const std::string>(metrics_exposition(state, catalog, ledger) + extra));
 }
 
 }  // namespace bidline

@@ -98,7 +98,7 @@ ReplayReport run_replay(const Config& config_in, ReplaySource& source, const Rep
             const double price = b.price.as_cpm();
             const bool won = price > rec.market_price_cpm;
             std::int64_t paid = 0;
-            ShardEvent e{won ? ShardEventKind::win : ShardEventKind::loss, shard.id, b.line_item, b.bid_key, 0, rec.ts_us};
+            ShardEvent e{won ? ShardEventKind::win : ShardEventKind::loss, 0, shard.id, b.line_item, b.bid_key, 0, rec.ts_us};
             if (won) {
                 paid = Micros::per_impression_from_cpm(first_price ? price : rec.market_price_cpm).value();
                 e.micros = paid;

@@ -109,6 +109,11 @@ float FeatureBuilder::country_code(std::string_view iso) noexcept {
 }
 
 void FeatureBuilder::build(const FeatureContext& c, std::span<float, kFeatureCount> row) noexcept {
+    build_request_slots(c, row);
+    build_candidate_slots(c, row);
+}
+
+void FeatureBuilder::build_candidate_slots(const FeatureContext& c, std::span<float, kFeatureCount> row) noexcept {
     const std::int64_t local_s = floor_div(c.time_utc_us, 1'000'000) + std::int64_t{c.utc_offset_minutes} * 60;
     const std::int64_t day = floor_div(local_s, 86'400);
     const auto hour = static_cast<int>(floor_div(local_s - day * 86'400, 3'600));
@@ -116,7 +121,23 @@ void FeatureBuilder::build(const FeatureContext& c, std::span<float, kFeatureCou
     set(row, Feature::hour_of_week, static_cast<float>(weekday * 24 + hour));
     set(row, Feature::day_of_week, static_cast<float>(weekday));
     set(row, Feature::hour_of_day, static_cast<float>(hour));
+    set(row, Feature::width, code_or_nan(c.width));
+    set(row, Feature::height, code_or_nan(c.height));
+    set(row, Feature::line_item_hash, id_bucket(c.line_item_id));
+    set(row, Feature::creative_hash, id_bucket(c.creative_id));
 
+    const OutcomeStats& s = c.stats;
+    const bool stats = s.present && s.impressions >= 0 && s.clicks >= 0 && s.conversions >= 0;
+    const double prior_ctr = s.prior_ctr > 0 && s.prior_ctr <= 1 ? s.prior_ctr : kPriorCtr;  // NaN fails both
+    const double prior_cvr = s.prior_cvr > 0 && s.prior_cvr <= 1 ? s.prior_cvr : kPriorCvr;
+    set(row, Feature::hist_ctr,
+        stats ? static_cast<float>((s.clicks + prior_ctr * kPriorImpressions) / (s.impressions + kPriorImpressions)) : kNaN);
+    set(row, Feature::hist_cvr,
+        stats ? static_cast<float>((s.conversions + prior_cvr * kPriorClicks) / (s.clicks + kPriorClicks)) : kNaN);
+    set(row, Feature::hist_impressions_log, stats ? static_cast<float>(std::log1p(s.impressions)) : kNaN);
+}
+
+void FeatureBuilder::build_request_slots(const FeatureContext& c, std::span<float, kFeatureCount> row) noexcept {
     set(row, Feature::device_type, code_or_nan(c.device_type));
     set(row, Feature::os, os_code(c.os));
     set(row, Feature::browser, browser_code(c.user_agent));
@@ -130,23 +151,8 @@ void FeatureBuilder::build(const FeatureContext& c, std::span<float, kFeatureCou
     set(row, Feature::publisher_hash, hash_bucket(c.publisher_id));
 
     set(row, Feature::media_format, code_or_nan(c.media_format));
-    set(row, Feature::width, code_or_nan(c.width));
-    set(row, Feature::height, code_or_nan(c.height));
     set(row, Feature::position, code_or_nan(c.position));
     set(row, Feature::floor_cpm, c.floor_cpm >= 0.0 ? static_cast<float>(c.floor_cpm) : kNaN);  // NaN fails >=
-
-    set(row, Feature::line_item_hash, id_bucket(c.line_item_id));
-    set(row, Feature::creative_hash, id_bucket(c.creative_id));
-
-    const OutcomeStats& s = c.stats;
-    const bool stats = s.present && s.impressions >= 0 && s.clicks >= 0 && s.conversions >= 0;
-    const double prior_ctr = s.prior_ctr > 0 && s.prior_ctr <= 1 ? s.prior_ctr : kPriorCtr;  // NaN fails both
-    const double prior_cvr = s.prior_cvr > 0 && s.prior_cvr <= 1 ? s.prior_cvr : kPriorCvr;
-    set(row, Feature::hist_ctr,
-        stats ? static_cast<float>((s.clicks + prior_ctr * kPriorImpressions) / (s.impressions + kPriorImpressions)) : kNaN);
-    set(row, Feature::hist_cvr,
-        stats ? static_cast<float>((s.conversions + prior_cvr * kPriorClicks) / (s.clicks + kPriorClicks)) : kNaN);
-    set(row, Feature::hist_impressions_log, stats ? static_cast<float>(std::log1p(s.impressions)) : kNaN);
     set(row, Feature::seconds_since_last_seen,
         c.seconds_since_last_seen >= 0.0 ? static_cast<float>(c.seconds_since_last_seen) : kNaN);
 }

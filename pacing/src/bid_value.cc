@@ -17,7 +17,7 @@ std::optional<Micros> bid_value_cpm(const BidSettings& bid, const Scores& s) {
             if (s.present) return cpm_from(bid.target_cpa.units() * s.pctr * s.pcvr);
             break;
         case BidStrategy::target_roas:
-            if (s.present && bid.target_roas > 0) return cpm_from(s.value * s.pctr * s.pcvr / bid.target_roas);
+            if (s.present && bid.target_roas > 0 && s.value > 0) return cpm_from(s.value * s.pctr * s.pcvr / bid.target_roas);
             break;
         case BidStrategy::max_clicks:
             if (s.present) return cpm_from((bid.cpc.value() > 0 ? bid.cpc.units() : kDefaultClickValue) * s.pctr);

@@ -18,7 +18,7 @@ std::filesystem::path write_mini_config(std::string_view file_name, const MiniCo
         << "start = 2024-01-01\nend = 2035-12-31\n"
         << c.campaign_extra
         << "[[line_item]]\nid = \"li\"\ncampaign = \"cmp\"\n"
-        << "[line_item.bid]\nstrategy = \"manual_cpm\"\ncpm = " << c.cpm << "\n"
+        << "[line_item.bid]\nstrategy = \"" << c.strategy << "\"\ncpm = " << c.cpm << "\n" << c.bid_extra
         << "[[line_item.creative]]\nid = \"cr\"\nformat = \"banner\"\nw = 300\nh = 250\n"
         << "markup = \"<div>ad</div>\"\n";
     out.close();

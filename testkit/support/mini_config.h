@@ -1,6 +1,6 @@
 // The smallest configuration that bids, for tests that run the real
 // binary with `--config`: advertiser "adv", campaign "cmp", line item "li"
-// bidding a manual CPM with one responsive-size 300x250 banner "cr".
+// bidding a manual CPM (or `strategy`) with one responsive-size 300x250 banner "cr".
 #pragma once
 
 #include <filesystem>
@@ -14,6 +14,8 @@ struct MiniConfig {
     double daily_budget = 100.0;
     std::string campaign_extra;  // more keys of the campaign, e.g. "pacing = \"asap\"\n"
     double cpm = 1.0;
+    std::string strategy = "manual_cpm";  // with `cpm` as its fallback when it needs a model
+    std::string bid_extra;                // more keys of [line_item.bid], e.g. "cpc = 2.0\n"
 };
 
 // Writes the configuration into the test's temp dir under `file_name`.

@@ -46,7 +46,7 @@ TEST(ControlLoopLeaseStress, ManyShardsFlatOutNeverSpendPastATinyBudget) {
                 for (const PlacedBid& b : path.last_bids()) {
                     // Two bids in three win at their price; the third loses.
                     const bool won = ++n % 3 != 0;
-                    const ShardEvent e{won ? ShardEventKind::win : ShardEventKind::loss, shard.id, b.line_item,
+                    const ShardEvent e{won ? ShardEventKind::win : ShardEventKind::loss, 0, shard.id, b.line_item,
                                        b.bid_key, won ? b.charge.value() : 0, clock.now().time_since_epoch().count()};
                     while (!shard.events.try_push(e)) std::this_thread::yield();
                 }

@@ -57,6 +57,7 @@ protected:
              ShardEventKind kind = ShardEventKind::win) {
         TestEngine& e = *engine_;
         const ShardEvent ev{kind,
+                            0,
                             e.shard.id,
                             e.index_of(line_item),
                             bid_key,

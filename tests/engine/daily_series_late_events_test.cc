@@ -24,10 +24,10 @@ TEST(DailySeriesLateEvents, WinsAndConversionsCountOnTheirOwnUtcDay) {
     const std::int64_t now = e.clock.now().time_since_epoch().count();
     const std::int64_t yesterday_us = now - std::int64_t{26} * 3'600'000'000;
     ASSERT_TRUE(
-        e.shard.events.try_push({ShardEventKind::win, e.shard.id, li, make_bid_key(0, 7), 1'800, yesterday_us}));
-    ASSERT_TRUE(e.shard.events.try_push({ShardEventKind::win, e.shard.id, li, make_bid_key(0, 8), 1'200, now}));
+        e.shard.events.try_push({ShardEventKind::win, 0, e.shard.id, li, make_bid_key(0, 7), 1'800, yesterday_us}));
+    ASSERT_TRUE(e.shard.events.try_push({ShardEventKind::win, 0, e.shard.id, li, make_bid_key(0, 8), 1'200, now}));
     ASSERT_TRUE(e.shard.events.try_push(
-        {ShardEventKind::conversion, e.shard.id, li, event_id_key("conv-1") | (1ull << 63), 5'000'000, yesterday_us}));
+        {ShardEventKind::conversion, 0, e.shard.id, li, event_id_key("conv-1") | (1ull << 63), 5'000'000, yesterday_us}));
     e.clock.advance(2s);  // the series publishes at most once a second
     e.control.tick();
 

@@ -44,7 +44,7 @@ TEST(MetricsExposition, IsValidPrometheusTextWithTheEnginesNumbers) {
     ASSERT_EQ(a.status, 200);
     e.shard.counters.bid_latency.record(3'000);      // 3 µs
     e.shard.counters.bid_latency.record(250'000);    // 250 µs
-    const ShardEvent win{ShardEventKind::win, e.shard.id, e.index_of("li-a"), first_bid_key(a),
+    const ShardEvent win{ShardEventKind::win, 0, e.shard.id, e.index_of("li-a"), first_bid_key(a),
                          Micros::per_impression_from_cpm(1.5).value(), e.clock.now().time_since_epoch().count()};
     ASSERT_TRUE(e.shard.events.try_push(win));
     e.control.tick();

@@ -94,7 +94,7 @@ TEST(LineItemSeries, ControlLoopPutsSpendInTheStatsSeries) {
     std::uint64_t key = 0;
     std::from_chars(id.data(), id.data() + id.size(), key, 16);
     e.clock.advance(2min);
-    ASSERT_TRUE(e.shard.events.try_push({ShardEventKind::win, e.shard.id, e.index_of("li-a"), key, 1800,
+    ASSERT_TRUE(e.shard.events.try_push({ShardEventKind::win, 0, e.shard.id, e.index_of("li-a"), key, 1800,
                                          e.clock.now().time_since_epoch().count()}));
     e.control.tick();
 

@@ -27,7 +27,7 @@ void spend_flat_out(TestEngine& e, std::string_view li, int rounds) {
             const BidAnswer a = e.bids.handle(kBannerRequest, e.clock.now(), nullptr, ResponseMode::decide_only);
             if (a.status != 200) break;
             for (const PlacedBid& b : e.bids.last_bids())
-                ASSERT_TRUE(e.shard.events.try_push({ShardEventKind::win, e.shard.id, e.index_of(li), b.bid_key,
+                ASSERT_TRUE(e.shard.events.try_push({ShardEventKind::win, 0, e.shard.id, e.index_of(li), b.bid_key,
                                                      b.charge.value(), e.clock.now().time_since_epoch().count()}));
         }
         e.control.tick();
@@ -77,7 +77,7 @@ TEST(PacingControlLoop, CampaignDaysRollAtLocalMidnight) {
          {.id = "london", .daily_budget = "0.01"}}));
     e.control.tick();
     for (std::string_view li : {"in", "utc"}) {
-        e.shard.events.try_push({ShardEventKind::win, 0, e.index_of(li), make_bid_key(0, 900 + li.size()), 5'000,
+        e.shard.events.try_push({ShardEventKind::win, 0, 0, e.index_of(li), make_bid_key(0, 900 + li.size()), 5'000,
                                  e.clock.now().time_since_epoch().count()});
     }
     e.control.tick();

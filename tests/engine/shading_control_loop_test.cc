@@ -39,6 +39,7 @@ void run_market(TestEngine& e, std::mt19937_64& rng, int seconds) {
             for (const PlacedBid& b : e.bids.last_bids()) {
                 const bool won = b.price.as_cpm() > market;
                 ShardEvent out{won ? ShardEventKind::win : ShardEventKind::loss,
+                               0,
                                e.shard.id,
                                b.line_item,
                                b.bid_key,

@@ -77,7 +77,7 @@ TEST(SpscRing, WrapsAroundManyTimesWithoutLosingOrder) {
 
 TEST(SpscRing, CarriesShardEventsIntact) {
     SpscRing<ShardEvent> ring(2);
-    const ShardEvent in{ShardEventKind::win, 3, 17, make_bid_key(3, 99), 2'500, 1'700'000'000'000'000};
+    const ShardEvent in{ShardEventKind::win, 0, 3, 17, make_bid_key(3, 99), 2'500, 1'700'000'000'000'000};
     ASSERT_TRUE(ring.try_push(in));
     ShardEvent out;
     ASSERT_TRUE(ring.try_pop(out));

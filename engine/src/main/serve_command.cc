@@ -18,6 +18,8 @@
 #include "bidline/engine/connector_gate.h"
 #include "bidline/engine/adjustment_routes.h"
 #include "bidline/engine/report_routes.h"
+#include "bidline/engine/model_registry.h"
+#include "bidline/engine/model_routes.h"
 #include "bidline/engine/optimizer_service.h"
 #include "bidline/engine/redis_stream_consumer.h"
 #include "bidline/engine/redis_budget_ledger.h"
@@ -127,6 +129,15 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     if (recovered.records > 0)
         spdlog::info("recovered {} events from {} ({} applied, {} orphans)", recovered.records, events_dir.string(),
                      recovered.applied, recovered.orphans);
+    // Models: the registry in the data directory, seeded from [models].
+    ModelRegistry models(std::filesystem::path(config.engine.data_dir) / "models", state.models,
+                         std::chrono::duration_cast<std::chrono::microseconds>(config.models.max_age).count());
+    models.seed(config.models, clock.now().time_since_epoch().count());
+    if (const auto set = state.models.load())
+        for (std::size_t r = 0; r < kModelRoles; ++r)
+            if (const ServedModel& m = set->roles[r].active)
+                spdlog::info("model {}: version {} ({})", to_string(static_cast<ModelRole>(r)), m.version, m.scorer->kind());
+    register_model_routes(state, models);                 // /v1/models, /v1/predict
     control.start();
     register_observability_routes(state, control);
     register_report_routes(state, control);                // POST /v1/reports/*
@@ -165,6 +176,8 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
                 "  GET  /v1/stats            live stats (JSON)\n"
                 "  GET  /v1/adjustments      bid and budget adjustments of platform-managed campaigns (?since=SEQ)\n"
                 "  GET  /v1/optimizer        last fit, plan and applied budgets; POST /v1/optimizer/run starts a refit\n"
+                "  GET  /v1/models           model versions; POST /v1/models/ROLE/versions|activate|rollback|candidate|promote\n"
+                "  POST /v1/predict          pCTR, pCVR and value per imp and line item for an OpenRTB request\n"
                 "  GET  /healthz             liveness\n"
                 "  %zu shards, io backend %s, %s\n",
                 state.shards.size(), state.io_backend.c_str(),

@@ -24,6 +24,7 @@
 #include "bidline/models/feature_builder.h"
 #include "bidline/models/model_bundle.h"
 #include "bidline/models/prediction_metrics.h"
+#include "bidline/models/drift_reference.h"
 #include "main/commands.h"
 
 namespace bidline {
@@ -37,7 +38,8 @@ Trains a gradient-boosted tree model (libxgboost) on logged traffic, with the
 features the bid path computes (models/README.md lists them), and writes:
   DIR/model.json    the XGBoost model (JSON): `bidline score` and the engine load it
   DIR/schema.json   {"feature_schema_version": N, "features": [...]}: checked at load
-  DIR/metrics.json  validation AUC, log loss (RMSE for value), calibration table
+  DIR/metrics.json  validation AUC, log loss (RMSE for value), calibration table, trained_at_us
+  DIR/reference.json  feature and score distributions of the training rows (the engine's drift baseline)
 --log         replay rows in time order: NDJSON (ts, request, market_price,
               click, conversion, conversion_value; `bidline gen` writes it)
               or the engine's event log (--format native)
@@ -274,9 +276,19 @@ int train_command(const Args& argv_rest) {
         if (ec) throw TrainError(out_dir.string() + ": cannot create: " + ec.message());
         booster.save(out_dir / "model.json");
         write_file(out_dir / "schema.json", models::feature_schema_json(models::current_feature_schema()));
+        // The training rows' distributions, against which the engine measures drift.
+        const auto& names = models::feature_names();
+        write_file(out_dir / "reference.json",
+                   models::drift_reference_json(models::build_drift_reference(
+                       std::span<const float>(x, n_train * models::kFeatureCount), models::kFeatureCount,
+                       std::span<const std::string_view>(names.data(), names.size()), pred)));
 
         std::string m = "{\n  \"target\": \"" + std::string(target_name(target)) + "\",\n";
         m += "  \"feature_schema_version\": " + std::to_string(models::kFeatureSchemaVersion) + ",\n";
+        // When it was trained: the engine treats a model older than [models] max_age_hours as stale.
+        m += "  \"trained_at_us\": " +
+             std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::system_clock::now().time_since_epoch()).count()) + ",\n";
         m += "  \"rows_read\": " + std::to_string(d.read) + ", \"rows_unparseable\": " + std::to_string(d.skipped) +
              ",\n  \"train_rows\": " + std::to_string(n_train) + ", \"validation_rows\": " + std::to_string(n_valid) +
              ",\n  \"validation_from_ts_us\": " + std::to_string(d.ts_us[n_train]) + ",\n";

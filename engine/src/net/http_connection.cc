@@ -1,6 +1,7 @@
 #include "net/http_connection.h"
 
 #include <charconv>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 
@@ -14,6 +15,15 @@ namespace asio = boost::asio;
 namespace {
 constexpr std::size_t kInitialBuffer = 8 * 1024;
 constexpr std::size_t kChunkedSlack = 4 * 1024;  // chunk-size lines on top of the body limit
+// One read takes at most this much: the receive timestamp bounds the wait of
+// fewer requests, so it is closer to each one's own.
+constexpr std::size_t kReadChunk = 8 * 1024;
+constexpr int kMaxRequestsPerTurn = 32;
+// A backlogged connection whose requests were all shed reads its next chunk
+// before writing, up to this many reads per write: shedding then costs a
+// read per chunk, not a write and a trip through the event loop as well.
+constexpr int kMaxReadsPerTurn = 8;
+constexpr std::size_t kMaxOutPerTurn = 256 * 1024;  // answers held before writing (a pipeline of GET /metrics)
 
 std::int64_t us(std::chrono::milliseconds ms) { return ms.count() * 1000; }
 
@@ -78,27 +88,84 @@ void HttpConnection::read() {
         in_ = std::move(bigger);
         in_cap_ = cap;
     }
-    reading_ = true;
-    socket_.async_read_some(asio::buffer(in_.get() + in_len_, in_cap_ - in_len_),
-                            [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
-                                self->on_read(ec, n);
-                            });
+    // After a read that filled its chunk, try again at once; otherwise the
+    // socket is most likely drained and a syscall would find nothing.
+    if (try_read_now_ && receive() != Received::would_block) return;
+    if (!out_.empty()) return write();  // shed answers held for one more read: the socket ran dry, send them
+    wait_readable();
 }
 
-void HttpConnection::on_read(const boost::system::error_code& ec, std::size_t n) {
-    reading_ = false;
-    if (closed_) return;
-    if (ec) {
-        close();  // peer closed or reset: nothing to answer
-        return;
+void HttpConnection::wait_readable() {
+    reading_ = true;
+    socket_.async_wait(asio::ip::tcp::socket::wait_read, [self = shared_from_this()](const boost::system::error_code& ec) {
+        self->reading_ = false;
+        if (self->closed_) return;
+        if (ec) {
+            self->close();
+            return;
+        }
+        if (self->receive() == Received::would_block) self->wait_readable();  // a spurious wake-up
+    });
+}
+
+HttpConnection::Received HttpConnection::receive() {
+    const std::size_t want = std::min(in_cap_ - in_len_, kReadChunk);
+    if (want == 0) {  // cannot happen: the parser rejects a request before it outgrows the buffer
+        close();
+        return Received::closed;
     }
-    in_len_ += n;
+    iovec iov{in_.get() + in_len_, want};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control_.bytes;
+    msg.msg_controllen = sizeof control_.bytes;
+    ssize_t n;
+    do n = ::recvmsg(socket_.native_handle(), &msg, MSG_DONTWAIT);
+    while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        try_read_now_ = false;
+        return Received::would_block;
+    }
+    if (n <= 0) {
+        close();  // peer closed or reset: nothing to answer
+        return Received::closed;
+    }
+    note_arrival(msg);
+    try_read_now_ = static_cast<std::size_t>(n) == want;
+    ++turn_reads_;
+    in_len_ += static_cast<std::size_t>(n);
     process();
+    return Received::data;
+}
+
+void HttpConnection::note_arrival(const msghdr& msg) {
+    const std::int64_t now = shard_.state().clock.now().time_since_epoch().count();
+    std::int64_t waited = 0;
+    for (const cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), const_cast<cmsghdr*>(c))) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+        timespec stamp;
+        std::memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+        if (stamp.tv_sec == 0) break;  // segments that came before timestamping was on
+        // The kernel stamps in CLOCK_REALTIME; only the age is taken from it,
+        // the arrival itself is on the engine's (injected) clock.
+        timespec wall;
+        ::clock_gettime(CLOCK_REALTIME, &wall);
+        waited = std::max<std::int64_t>(0, (wall.tv_sec - stamp.tv_sec) * 1'000'000 + (wall.tv_nsec - stamp.tv_nsec) / 1000);
+    }
+    last_arrival_us_ = now - waited;
+    if (in_len_ == 0) head_arrival_us_ = last_arrival_us_;
 }
 
 void HttpConnection::process() {
     std::size_t pos = 0;
+    int answered = 0;
+    bool turn_full = false;  // stopped with requests possibly left in the buffer
     while (pos < in_len_ && !close_after_write_) {
+        if (answered >= kMaxRequestsPerTurn || out_.size() >= kMaxOutPerTurn) {
+            turn_full = true;
+            break;
+        }
         HttpRequest req;
         const HttpParseStatus st = parse_http_request(in_.get() + pos, in_len_ - pos, shard_.limits(), req);
         if (st == HttpParseStatus::incomplete) {
@@ -118,29 +185,44 @@ void HttpConnection::process() {
             break;
         }
         sent_continue_ = false;
-        handle(req);
+        // Only the first request can hold bytes of an earlier read (the
+        // buffer is read into only once no whole request is left in it).
+        handle(req, pos == 0 ? head_arrival_us_ : last_arrival_us_);
         pos += req.consumed;
+        ++answered;
     }
     if (pos > 0) {
         std::memmove(in_.get(), in_.get() + pos, in_len_ - pos);
         in_len_ -= pos;
         request_started_us_ = 0;
+        head_arrival_us_ = last_arrival_us_;
     }
     set_deadline_for_state();
-    if (!out_.empty()) write();
+    const bool shed_through = try_read_now_ && turn_shed_only_ && !turn_full && !close_after_write_ &&
+                              !sent_continue_ && turn_reads_ < kMaxReadsPerTurn;
+    if (!out_.empty() && !shed_through) write();
     else if (close_after_write_ && in_len_ == 0) close();
     else read();
 }
 
-void HttpConnection::handle(const HttpRequest& req) {
+void HttpConnection::handle(const HttpRequest& req, std::int64_t arrival_us) {
     ShardCounters& counters = shard_.resources().counters;
     bump(counters.http_requests);
     const bool keep_alive = req.keep_alive && !shard_.stopping();
     if (!keep_alive) close_after_write_ = true;
     if (req.unsupported_encoding) {
+        turn_shed_only_ = false;
         respond_error(415, "unsupported_encoding", "Content-Encoding must be gzip or identity");
         return;
     }
+    if (req.method == HttpMethod::post && req.path == "/openrtb2/bid") {
+        const std::int64_t now = shard_.state().clock.now().time_since_epoch().count();
+        // A gzip body is not inflated to find its tmax: the default deadline applies.
+        const Backlog backlog = try_read_now_ ? Backlog::behind : Backlog::drained;
+        if (const auto reason = shard_.admission().check(now - arrival_us, now, req.body_gzip ? std::string_view{} : req.body, backlog))
+            return shed(req, *reason, keep_alive);
+    }
+    turn_shed_only_ = false;
     std::string_view body = req.body;
     if (req.body_gzip) {
         const std::size_t cap = shard_.limits().max_body_bytes;
@@ -150,8 +232,7 @@ void HttpConnection::handle(const HttpRequest& req) {
         body = std::string_view(shard_.inflate_buffer(), static_cast<std::size_t>(n));
     }
     const auto t0 = std::chrono::steady_clock::now();
-    const Timestamp received{std::chrono::microseconds{request_started_us_ ? request_started_us_
-                                                       : shard_.state().clock.now().time_since_epoch().count()}};
+    const Timestamp received{std::chrono::microseconds{arrival_us}};
     const RouteResponse r = shard_.router().route(req, body, received);
     if (req.path == "/openrtb2/bid") {
         const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0);
@@ -163,6 +244,26 @@ void HttpConnection::handle(const HttpRequest& req) {
         // HEAD: headers only. respond() appended the body; drop it.
         out_.resize(out_.size() - r.body.size());
     }
+}
+
+void HttpConnection::shed(const HttpRequest& req, ShedReason reason, bool keep_alive) {
+    ShardCounters& counters = shard_.resources().counters;
+    bump(counters.requests);
+    bump(counters.no_bid_responses);
+    bump(counters.shed[static_cast<int>(reason)]);
+    out_ += "HTTP/1.1 204 No Content\r\nServer: bidline\r\nBidline-Shed: ";
+    out_ += to_string(reason);
+    out_ += "\r\n";
+    if (const std::string_view version = req.header("x-openrtb-version"); !version.empty()) {
+        out_ += "x-openrtb-version: ";
+        out_ += version;
+        out_ += "\r\n";
+    }
+    if (!keep_alive || close_after_write_) {
+        out_ += "Connection: close\r\n";
+        close_after_write_ = true;
+    }
+    out_ += "\r\n";
 }
 
 void HttpConnection::respond_error(std::uint16_t status, std::string_view code, std::string_view message) {
@@ -227,6 +328,8 @@ void HttpConnection::write() {
         hold_until_seq_ = 0;
     }
     writing_ = true;
+    turn_reads_ = 0;
+    turn_shed_only_ = true;
     asio::async_write(socket_, asio::buffer(out_),
                       [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
                           self->writing_ = false;

@@ -3,7 +3,20 @@
 // writes the responses back in order. Lives on its shard's thread only.
 // Deadlines are plain fields checked by the shard's sweep timer, so a
 // request costs no timer operations.
+//
+// Reads are recvmsg() calls made when Asio says the socket is readable, so
+// that each read brings the kernel's receive timestamp (SO_TIMESTAMPNS) of
+// the newest segment it took: every byte of that read arrived no later, so
+// "now - timestamp" is a lower bound on how long its requests have waited,
+// even when they sat in the socket buffer long before the shard got to
+// them. Bid requests that can no longer be answered in time are shed
+// before parsing (admission.h). A turn answers at most kMaxRequestsPerTurn
+// requests before writing, so a deep pipeline cannot starve other
+// connections or hold answers back.
 #pragma once
+
+#include <sys/socket.h>
+#include <time.h>
 
 #include <boost/asio.hpp>
 #include <cstdint>
@@ -31,10 +44,15 @@ public:
     bool closed() const { return closed_; }
 
 private:
+    enum class Received : std::uint8_t { data, would_block, closed };
+
     void read();
-    void on_read(const boost::system::error_code& ec, std::size_t n);
+    void wait_readable();
+    Received receive();
+    void note_arrival(const msghdr& msg);
     void process();
-    void handle(const HttpRequest& req);
+    void handle(const HttpRequest& req, std::int64_t arrival_us);
+    void shed(const HttpRequest& req, ShedReason reason, bool keep_alive);
     void respond(const RouteResponse& r, bool keep_alive);
     void respond_error(std::uint16_t status, std::string_view code, std::string_view message);
     void write();
@@ -54,6 +72,17 @@ private:
     std::uint64_t hold_until_seq_ = 0;  // event-log sequence the buffered responses wait for
     std::int64_t deadline_us_ = 0;
     std::int64_t request_started_us_ = 0;  // first byte of the current partial request
+    // Engine-clock arrival (lower bound on the wait) of the first buffered
+    // byte, and of the bytes of the newest read.
+    std::int64_t head_arrival_us_ = 0;
+    std::int64_t last_arrival_us_ = 0;
+    bool try_read_now_ = false;  // the last read filled its chunk: more is probably queued in the kernel
+    int turn_reads_ = 0;          // reads since the last write
+    bool turn_shed_only_ = true;  // every request since the last write was shed
+    union {
+        cmsghdr align;
+        char bytes[CMSG_SPACE(sizeof(timespec))];
+    } control_{};
 };
 
 }  // namespace bidline::net

@@ -1,6 +1,7 @@
 #include "net/shard_server.h"
 
 #include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include "net/event_stream_connection.h"
 #include "net/http_connection.h"
@@ -17,7 +18,7 @@ constexpr auto kSweepEvery = std::chrono::milliseconds(100);
 
 ShardServer::ShardServer(EngineState& state, ShardResources& resources)
     : state_(state), resources_(resources), router_(state, resources),
-      inflate_buf_(new char[state.settings.limits.max_body_bytes]) {
+      admission_(state.settings.limits.default_deadline), inflate_buf_(new char[state.settings.limits.max_body_bytes]) {
     // Called on the event log's writer thread: hop onto this shard's thread.
     resources_.wake_on_durable = [this] { asio::post(io_, [this] { wake_durable(); }); };
 }
@@ -63,7 +64,18 @@ void ShardServer::run() {
     accept();
     if (stream_acceptor_.is_open()) accept_stream();
     sweep();
-    io_.run();
+    // io_.run(), except that every time the loop finds no ready work it
+    // tells admission control the shard was idle: a shard that never is has
+    // a standing queue (admission.h). It was idle until run_one() woke, too:
+    // a wake-up the scheduler delayed (a busy machine) is not a queue of ours.
+    const auto now_us = [this] { return state_.clock.now().time_since_epoch().count(); };
+    for (;;) {
+        if (io_.poll() > 0) continue;
+        if (io_.stopped()) break;
+        admission_.note_idle(now_us());
+        if (io_.run_one() == 0) break;
+        admission_.note_idle(now_us());
+    }
 }
 
 void ShardServer::accept() {
@@ -80,6 +92,10 @@ void ShardServer::accept() {
             socket.close(ignored);  // over the limit: refuse rather than grow without bound
         } else {
             socket.set_option(tcp::no_delay(true));
+            // Receive timestamps tell how long a request sat in the socket
+            // buffer (HttpConnection); without them it counts from the read.
+            const int on = 1;
+            ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
             auto c = std::make_shared<HttpConnection>(*this, std::move(socket));
             connections_.emplace(c.get(), c);
             resources_.counters.connections_open.store(connections_.size(), std::memory_order_relaxed);

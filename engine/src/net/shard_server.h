@@ -11,6 +11,7 @@
 #include "bidline/engine/engine_state.h"
 #include "bidline/engine/http_request.h"
 #include "bidline/engine/router.h"
+#include "net/admission.h"
 
 namespace bidline::net {
 
@@ -35,6 +36,7 @@ public:
     ShardResources& resources() { return resources_; }
     Router& router() { return router_; }
     GzipInflater& inflater() { return inflater_; }
+    const AdmissionControl& admission() const { return admission_; }
     char* inflate_buffer() { return inflate_buf_.get(); }
     HttpLimits limits() const;
     bool stopping() const { return stopping_; }
@@ -56,6 +58,7 @@ private:
     StreamProgressTable* stream_progress_ = nullptr;
     boost::asio::steady_timer sweep_timer_{io_};
     Router router_;
+    AdmissionControl admission_;
     GzipInflater inflater_;
     std::unique_ptr<char[]> inflate_buf_;
     std::unordered_map<HttpConnection*, std::shared_ptr<HttpConnection>> connections_;

@@ -12,6 +12,7 @@
 #include "bidline/config/campaign_model.h"
 #include "bidline/config/connector_settings.h"
 #include "bidline/config/engine_settings.h"
+#include "bidline/config/model_settings.h"
 
 namespace bidline {
 
@@ -20,6 +21,7 @@ struct Config {
     // in code that builds a temporary Config{.campaigns = ...}.
     ConnectorSettingsList connectors;  // [connectors.NAME], sorted by name
     EngineSettings engine;
+    ModelSettings models;
     CampaignModel campaigns;
 };
 

@@ -17,6 +17,8 @@ struct ServerLimits {
     std::chrono::milliseconds idle_timeout{30'000};      // keep-alive connection with no request
     std::chrono::milliseconds header_timeout{5'000};     // first byte to end of headers
     std::chrono::milliseconds body_timeout{10'000};      // end of headers to end of body
+    // A bid request without tmax must be answered within this (overload shedding, engine/src/net/README.md).
+    std::chrono::milliseconds default_deadline{100};
 };
 
 // Which bid requests go to the event log, each with the engine's decision

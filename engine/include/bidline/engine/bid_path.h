@@ -14,6 +14,8 @@
 
 #include "bidline/engine/bid_request.h"
 #include "bidline/engine/bid_response_writer.h"
+#include "bidline/engine/candidate_scorer.h"
+#include "bidline/engine/recency_table.h"
 #include "bidline/engine/engine_state.h"
 #include "bidline/engine/openrtb_parser.h"
 #include "bidline/engine/targeting_index.h"
@@ -28,6 +30,7 @@ struct PlacedBid {
     Micros price{};                // CPM
     Micros charge{};               // per impression: price / 1000
     Micros value{};                // CPM before first-price shading (= price when not shaded)
+    double pctr = 0;               // the click model's prediction (0 = not scored)
 };
 
 // Replay decides without serialising a response.
@@ -73,14 +76,22 @@ private:
         std::uint8_t shading_context = 0;  // first price only
         std::uint16_t shade_permille = 0;  // bid ÷ value × 1000; 0 = not shaded
         Micros value{};                    // the price before shading
+        double floor = 0;                  // CPM: the imp's, or the deal's
+        double pctr = 0;                   // 0 = not scored
+        std::uint8_t score = 0;            // ShardEvent::score
     };
 
     BidAnswer bad_request(const OpenRtbError& err);
     BidAnswer no_bid(NoBidReason reason);
     // `chosen`: this request's picks for earlier imps; their charges count
     // against the lease too, since all picks are committed together.
-    bool pick_best(const ImpView& imp, std::span<const Candidate> chosen, const Scores* given, Candidate& best,
+    bool pick_best(std::size_t imp, std::span<const Candidate> chosen, const Scores* given, Candidate& best,
                    NoBidReason& why);
+    // Value under the strategy, pacing, shading, max bid, floor, lease:
+    // false (and why) when the candidate cannot bid.
+    bool price(Candidate& c, const Scores& scores, double floor_cpm, std::string_view site,
+               std::span<const Candidate> chosen, NoBidReason& why);
+    ModelCounters& model_counters() { return shard_.models; }
     const Creative* pick_creative(const CompiledLineItem& li, const ImpView& imp, std::uint16_t& w,
                                   std::uint16_t& h) const;
 
@@ -91,7 +102,14 @@ private:
     EligibilityScratch scratch_;
     std::shared_ptr<const Catalog> catalog_;
     std::shared_ptr<const ControlState> control_;
-    std::uint64_t catalog_seen_ = 0, control_seen_ = 0;
+    std::shared_ptr<const ModelSet> models_;
+    std::uint64_t catalog_seen_ = 0, control_seen_ = 0, models_seen_ = 0;
+    CandidateScorer scorer_;
+    std::array<ScoredCandidate, CandidateScorer::kBatch> scored_{};
+    RecencyTable recency_table_;
+    double recency_ = -1.0;    // of this request's user
+    std::uint32_t request_site_ = 0;
+    std::int64_t now_us_ = 0;  // this request's arrival
     std::uint64_t bid_seq_ = 0;
     // Throttle draws: xorshift64, seeded from the shard id so that replay
     // (one shard) is reproducible; never zero.

@@ -41,6 +41,8 @@
 
 #include "bidline/engine/adjustment_log.h"
 #include "bidline/engine/engine_state.h"
+#include "bidline/engine/model_monitor.h"
+#include "bidline/engine/site_stats.h"
 #include "bidline/engine/minute_series.h"
 #include "bidline/engine/platform_report_book.h"
 #include "bidline/feeds/attribution_joiner.h"
@@ -236,6 +238,11 @@ private:
     std::shared_ptr<const Catalog> catalog_;
     std::vector<LineItemLedger> ledger_;
     std::unordered_map<std::uint64_t, InFlight> in_flight_;
+    SiteStatsBook site_stats_;                      // line item × site history for the model features
+    std::shared_ptr<const SiteStatsTable> site_table_;
+    std::int64_t site_table_us_ = 0;
+    static constexpr std::int64_t kSiteStatsEveryUs = 5'000'000;
+    ModelMonitor model_monitor_;
     std::vector<CampaignClock> clocks_;                        // by campaign index
     std::unordered_map<std::string, std::int64_t> local_day_;  // by campaign id: survives catalog swaps
     std::unordered_map<std::string, ZoneOffsets> zones_;       // loaded once per zone name

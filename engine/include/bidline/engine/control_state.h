@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bidline/engine/line_item_set.h"
+#include "bidline/engine/site_stats.h"
 #include "bidline/pacing/shading_model.h"
 
 namespace bidline {
@@ -39,9 +40,17 @@ struct ControlState {
     std::vector<float> pass_probability;
     // First-price shading; null = no line item has a fit yet.
     std::shared_ptr<const ShadingTable> shading;
+    // For the model features: each line item's campaign zone (UTC offset now,
+    // minutes), its average conversion value so far (currency units; 0 =
+    // none yet) and the line item × site history; null = none yet.
+    std::vector<std::int16_t> utc_offset_minutes;
+    std::vector<float> conversion_value;
+    std::shared_ptr<const SiteStatsTable> site_stats;
 
     float multiplier_of(std::uint32_t i) const { return i < multiplier.size() ? multiplier[i] : 1.0f; }
     float pass_probability_of(std::uint32_t i) const { return i < pass_probability.size() ? pass_probability[i] : 1.0f; }
+    std::int32_t utc_offset_of(std::uint32_t i) const { return i < utc_offset_minutes.size() ? utc_offset_minutes[i] : 0; }
+    double conversion_value_of(std::uint32_t i) const { return i < conversion_value.size() ? conversion_value[i] : 0.0; }
     MarketPriceFit shading_fit(std::uint32_t i, std::uint8_t context) const { return shading ? shading->fit(i, context) : MarketPriceFit{}; }
 };
 

@@ -16,6 +16,8 @@
 #include "bidline/engine/clock.h"
 #include "bidline/engine/control_state.h"
 #include "bidline/engine/daily_series.h"
+#include "bidline/engine/model_counters.h"
+#include "bidline/engine/model_set.h"
 #include "bidline/engine/shard_counters.h"
 #include "bidline/engine/shard_event.h"
 #include "bidline/engine/snapshot.h"
@@ -35,6 +37,7 @@ struct ShardResources {
     ShardCounters counters;
     std::unique_ptr<LineItemShardState[]> line_items;
     SpscRing<ShardEvent> events;  // shard -> control
+    ModelCounters models;
     Counter feed_events_accepted{};
     Counter feed_events_rejected{};
     Counter feed_events_orphaned{};  // valid, but no known line item or bid: counted, not applied
@@ -72,6 +75,7 @@ struct EngineState {
     std::string io_backend = "unknown";
     Snapshot<Catalog> catalog;
     Snapshot<ControlState> control;
+    Snapshot<ModelSet> models;            // published by the model registry (empty set until one exists)
     Snapshot<std::string> stats_json;     // rendered by the control thread each tick
     Snapshot<std::string> metrics_text;   // Prometheus exposition, likewise
     std::vector<std::unique_ptr<ShardResources>> shards;

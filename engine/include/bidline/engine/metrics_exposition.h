@@ -21,7 +21,9 @@
 namespace bidline {
 
 // Control thread: renders and publishes state.metrics_text.
-void render_metrics(EngineState& state, const Catalog& catalog, const std::vector<LineItemLedger>& ledger);
+// `extra`: more families appended as they are (the model monitor's).
+void render_metrics(EngineState& state, const Catalog& catalog, const std::vector<LineItemLedger>& ledger,
+                    const std::string& extra = {});
 
 // The exposition text itself (what render_metrics publishes).
 std::string metrics_exposition(const EngineState& state, const Catalog& catalog,

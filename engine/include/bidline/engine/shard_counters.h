@@ -33,6 +33,23 @@ enum class NoBidReason : std::uint8_t {
 };
 std::string_view to_string(NoBidReason);
 
+// Why a bid request was answered 204 before it was parsed: the HTTP layer's
+// admission control (engine/src/net/admission.h) sheds it. Names appear in
+// /v1/stats and /metrics beside the NoBidReason names.
+enum class ShedReason : std::uint8_t {
+    tmax_expired,   // it had already waited half its tmax (or the default deadline): any answer would come late
+    shed_overload,  // the shard has had no idle moment for a while and the request waited past the overload target
+    count_
+};
+constexpr std::string_view to_string(ShedReason r) {
+    switch (r) {
+        case ShedReason::tmax_expired: return "tmax_expired";
+        case ShedReason::shed_overload: return "shed_overload";
+        case ShedReason::count_: break;
+    }
+    return "unknown";
+}
+
 // Log2 histogram of request latency in nanoseconds: bucket i counts
 // latencies in [2^i, 2^(i+1)); 2^32 ns = 4.3 s is the top.
 struct LatencyHistogram {
@@ -60,6 +77,8 @@ struct alignas(kCacheLine) ShardCounters {
     Counter connections_open{};
     Counter connections_total{};
     std::array<Counter, static_cast<int>(NoBidReason::count_)> no_bid{};
+    // Bid requests shed before parsing; each is also in `requests` and `no_bid_responses`.
+    std::array<Counter, static_cast<int>(ShedReason::count_)> shed{};
     LatencyHistogram bid_latency;
 };
 

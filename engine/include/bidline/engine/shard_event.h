@@ -17,6 +17,10 @@ inline constexpr std::uint32_t kNoLineItem = ~std::uint32_t{0};
 
 struct ShardEvent {
     ShardEventKind kind = ShardEventKind::bid;
+    // Bids only: the pCTR bucket (model_counters.h score_bucket; 0 = not
+    // scored), | kScoredByCandidate when an A/B candidate version scored it.
+    // Second, to sit in what would be padding; initialisers name it.
+    std::uint8_t score = 0;
     std::uint16_t shard = 0;
     std::uint32_t line_item = 0;  // dense index in the catalog of the bid
     std::uint64_t bid_key = 0;    // shard << 48 | sequence: the bid id
@@ -33,7 +37,11 @@ struct ShardEvent {
     std::uint8_t shading_context = 0;
     bool first_price = false;
     std::uint16_t shade_permille = 0;
+    // Bids only: site_key() of the request's domain or bundle (0 = none),
+    // for the line item × site history of the model features.
+    std::uint32_t site = 0;
 };
+inline constexpr std::uint8_t kScoredByCandidate = 0x80;
 static_assert(sizeof(ShardEvent) <= 48, "ShardEvent travels by value through the rings: keep it small");
 
 // Bid ids travel as 16 hex digits of the bid key.

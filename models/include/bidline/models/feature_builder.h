@@ -117,6 +117,12 @@ inline constexpr double kPriorClicks = 20.0;
 class FeatureBuilder {
 public:
     static void build(const FeatureContext& ctx, std::span<float, kFeatureCount> row) noexcept;
+    // build() in two halves, for the bid path: the slots every candidate of
+    // an imp shares (device, geo, site, format, position, floor, recency)
+    // once per imp, then per candidate the slots that differ (time in the
+    // campaign's zone, slot size, line item, creative, history).
+    static void build_request_slots(const FeatureContext& ctx, std::span<float, kFeatureCount> row) noexcept;
+    static void build_candidate_slots(const FeatureContext& ctx, std::span<float, kFeatureCount> row) noexcept;
 
     // The pieces, public so tests and tools can name a slot's value.
     [[nodiscard]] static std::uint64_t fnv1a(std::string_view bytes) noexcept;

@@ -20,7 +20,7 @@ struct Scores {
 //   manual_cpm       cpm
 //   manual_cpc       cpc × pCTR
 //   target_cpa       tCPA × pCTR × pCVR
-//   target_roas      predicted conversion value × pCTR × pCVR ÷ tROAS
+//   target_roas      predicted conversion value × pCTR × pCVR ÷ tROAS (no value known: fallback)
 //   max_clicks       λ × pCTR, λ = cpc if set, else kDefaultClickValue
 //   max_conversions  λ × pCTR × pCVR, λ = target_cpa if set, else kDefaultConversionValue
 // For max_clicks / max_conversions λ is only the starting scale: the pacing

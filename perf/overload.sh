@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Overload run (issue 8 item 3; figures go to perf/README.md, "Overload").
+# One shard on cpu0, the open-loop load tool (perf/overload_load.cc) on cpu1:
+#   1. capacity: closed loop, CONNS connections x 4 in flight, DURATION s:
+#      the answers per second one shard sustains with nothing shed;
+#   2. open loop at 0.8x capacity (the baseline in the same run) and at 2x:
+#      answers decided per second, their p50/p99 (from the intended send
+#      time), shed answers per second by reason (client headers and
+#      /v1/stats), engine RSS before and after.
+#
+# usage: perf/overload.sh [BUILD_DIR] [DURATION_S] [CONNS]
+#   BASELINE_BIN=path/to/older/bidline perf/overload.sh ...  also measures that
+#   binary the same way, in the same run (it has no shedding: its rows show
+#   what overload does without it).
+set -euo pipefail
+BUILD=${1:-build}
+DURATION=${2:-10}
+CONNS=${3:-32}
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=$(mktemp -d /tmp/overload.XXXXXX)
+ENGINE_PID=
+cleanup() { [[ -n $ENGINE_PID ]] && kill "$ENGINE_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$OUT"; }
+
+trap cleanup EXIT
+
+c++ -O2 -std=c++20 -pthread "$HERE/overload_load.cc" -o "$OUT/overload_load"
+
+echo "# overload: commit $(git -C "$HERE/.." rev-parse --short HEAD 2>/dev/null || echo '?') (+ working tree), $(date -u +%FT%TZ)"
+echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) vCPUs, compiler: $(c++ --version | head -1)"
+echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+cat > "$OUT/overload.toml" <<'EOF'
+[engine]
+listen = "127.0.0.1:0"
+shards = 1
+[[advertiser]]
+id = "adv"
+[[campaign]]
+id = "cmp"
+advertiser = "adv"
+daily_budget = 1000000000
+start = 2024-01-01
+end = 2035-12-31
+[[line_item]]
+id = "li"
+campaign = "cmp"
+[line_item.bid]
+strategy = "manual_cpm"
+cpm = 1.0
+[[line_item.creative]]
+id = "cr"
+format = "banner"
+w = 300
+h = 250
+markup = "<div>ad</div>"
+EOF
+# A 1.3 KB request the line item bids on, tmax 100 ms.
+python3 - "$OUT/body.json" <<'PY'
+import json, sys
+r = {"id": "perf", "at": 2, "tmax": 100, "cur": ["USD"],
+     "imp": [{"id": "1", "bidfloor": 0.01, "banner": {"w": 300, "h": 250, "pos": 1}}],
+     "site": {"id": "s1", "domain": "news.example", "page": "https://news.example/a", "publisher": {"id": "p1"}},
+     "device": {"ua": "Mozilla/5.0", "ip": "192.0.2.1", "devicetype": 2, "os": "Linux"},
+     "user": {"id": "u1"}, "ext": {"pad": "x" * 900}}
+open(sys.argv[1], "w").write(json.dumps(r, separators=(",", ":")))
+PY
+
+start_engine() {  # binary
+  rm -rf "$OUT/data" "$OUT/engine.log"
+  "$1" serve --config "$OUT/overload.toml" --port 0 --data-dir "$OUT/data" > "$OUT/engine.log" 2>&1 &
+  ENGINE_PID=$!
+  for _ in $(seq 200); do grep -aq 'listening on http://' "$OUT/engine.log" && break; sleep 0.05; done
+  PORT=$(grep -ao 'listening on http://[^ ]*' "$OUT/engine.log" | head -1 | sed 's/.*://; s#/##')
+  [[ -n $PORT ]] || { cat "$OUT/engine.log"; exit 1; }
+}
+stop_engine() { kill "$ENGINE_PID"; wait "$ENGINE_PID" 2>/dev/null || true; ENGINE_PID=; }
+
+rss() { awk '/VmRSS/ {print $2}' "/proc/$ENGINE_PID/status"; }
+shed_stats() {  # tmax_expired shed_overload requests (summed over shards; 0 where the binary has no such counter)
+  curl -s "127.0.0.1:$PORT/v1/stats" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["shards"]
+print(sum(x["no_bid"].get("tmax_expired", 0) for x in s), sum(x["no_bid"].get("shed_overload", 0) for x in s), sum(x["requests"] for x in s))'
+}
+load() { taskset -c 1 "$OUT/overload_load" --port "$PORT" --body "$OUT/body.json" --connections "$CONNS" "$@" || true; }
+
+run() {  # label, factor
+  local rate rss0 rss1 s0 s1 json
+  rate=$(python3 -c "print(int($CAPACITY * $2))")
+  sleep 1  # let the control tick publish stats before the snapshot
+  rss0=$(rss); s0=$(shed_stats)
+  json=$(load --rate "$rate" --duration "$DURATION" --warmup 1)
+  sleep 1
+  rss1=$(rss); s1=$(shed_stats)
+  echo "$1 ($2 x capacity = $rate/s offered): $json" >&2
+  python3 - "$1" "$2" "$rate" "$rss0" "$rss1" "$s0" "$s1" "$json" "$DURATION" <<'PY'
+import json, sys
+label, factor, rate, rss0, rss1, s0, s1, j, dur = sys.argv[1:]
+j = json.loads(j); s0 = list(map(int, s0.split())); s1 = list(map(int, s1.split())); dur = float(dur)
+print(f"| {label} | {factor}x = {int(rate)} | {j['answered_per_s']:.0f} | {j['decided_per_s']:.0f} | "
+      f"{j['decided_ms']['p50']:.2f} / {j['decided_ms']['p99']:.2f} / {j['decided_ms']['max']:.1f} | "
+      f"{(s1[0]-s0[0])/(dur+1):.0f} / {(s1[1]-s0[1])/(dur+1):.0f} | "
+      f"{j['status_other']} / {j['unanswered']} | {int(rss0)//1024} -> {int(rss1)//1024} |")
+PY
+}
+
+measure() {  # binary, label
+  start_engine "$1"
+  load --rate 0 --depth 4 --duration 2 --warmup 1 > /dev/null  # warm-up: leases granted, buffers sized
+  local cap_json
+  cap_json=$(load --rate 0 --depth 4 --duration "$DURATION" --warmup 1)
+  CAPACITY=$(python3 -c 'import json,sys; print(int(json.loads(sys.argv[1])["decided_per_s"]))' "$cap_json")
+  echo "$2 capacity (closed loop, $CONNS conns x 4 in flight): $cap_json" >&2
+  echo
+  echo "$2: capacity $CAPACITY decided/s (closed loop, $CONNS connections x 4 in flight)"
+  echo
+  echo "| run | offered req/s | answered/s | decided/s | decided ms p50 / p99 / max | shed/s tmax_expired / shed_overload (stats) | 5xx / unanswered | RSS MiB |"
+  echo "|---|---|---|---|---|---|---|---|"
+  run "$2 0.8x" 0.8
+  run "$2 2x" 2.0
+  stop_engine
+}
+
+measure "$BUILD/bidline" "this build"
+[[ -n ${BASELINE_BIN:-} ]] && measure "$BASELINE_BIN" "baseline $(basename "$(dirname "$BASELINE_BIN")")"
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
