@@ -44,8 +44,8 @@ struct Options {
     std::string host = "127.0.0.1";
     int port = 8080;
     int connections = 32;
-    double rate = 0;      // requests per second; 0 = closed loop
-    int depth = 1;        // closed loop: requests in flight per connection
+    double rate = 0;       // requests per second; 0 = closed loop
+    int depth = 1;         // closed loop: requests in flight per connection
     double duration = 10;  // seconds measured
     double warmup = 1;     // seconds sent but not measured
     std::string body_file;
@@ -60,9 +60,9 @@ struct Pending {
 
 struct Conn {
     int fd = -1;
-    std::string out;               // bytes not yet accepted by the kernel
+    std::string out;  // bytes not yet accepted by the kernel
     std::uint64_t written_total = 0, queued_total = 0;
-    std::deque<Pending> pending;   // in request order
+    std::deque<Pending> pending;      // in request order
     std::size_t first_unwritten = 0;  // index into pending of the first request not fully written
     std::string in;
     bool want_out = false;
@@ -88,15 +88,24 @@ Options parse(int argc, char** argv) {
             if (i + 1 >= argc) fail(a + " needs a value");
             return argv[++i];
         };
-        if (a == "--host") o.host = next();
-        else if (a == "--port") o.port = std::stoi(next());
-        else if (a == "--connections") o.connections = std::stoi(next());
-        else if (a == "--rate") o.rate = std::stod(next());
-        else if (a == "--depth") o.depth = std::stoi(next());
-        else if (a == "--duration") o.duration = std::stod(next());
-        else if (a == "--warmup") o.warmup = std::stod(next());
-        else if (a == "--body") o.body_file = next();
-        else fail("unknown argument " + a);
+        if (a == "--host")
+            o.host = next();
+        else if (a == "--port")
+            o.port = std::stoi(next());
+        else if (a == "--connections")
+            o.connections = std::stoi(next());
+        else if (a == "--rate")
+            o.rate = std::stod(next());
+        else if (a == "--depth")
+            o.depth = std::stoi(next());
+        else if (a == "--duration")
+            o.duration = std::stod(next());
+        else if (a == "--warmup")
+            o.warmup = std::stod(next());
+        else if (a == "--body")
+            o.body_file = next();
+        else
+            fail("unknown argument " + a);
     }
     if (o.body_file.empty()) fail("--body FILE is required");
     return o;
@@ -108,7 +117,8 @@ int connect_to(const Options& o) {
     a.sin_family = AF_INET;
     a.sin_port = htons(static_cast<std::uint16_t>(o.port));
     if (::inet_pton(AF_INET, o.host.c_str(), &a.sin_addr) != 1) fail("bad --host");
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) fail(std::string("connect: ") + std::strerror(errno));
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+        fail(std::string("connect: ") + std::strerror(errno));
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -162,12 +172,13 @@ public:
             for (const Conn& c : conns_) owed = owed || (!c.dead && !c.pending.empty());
             if (!sending && !owed) break;
             if (!sending && now > stop_at + std::chrono::seconds(30)) break;  // unanswered ones count as dropped
-            timespec wait{0, 200'000};  // 0.2 ms: the schedule's resolution
+            timespec wait{0, 200'000};                                        // 0.2 ms: the schedule's resolution
             const int n = ::epoll_pwait2(ep_, events.data(), static_cast<int>(events.size()), &wait, nullptr);
             const auto t = Clock::now();
             for (int i = 0; i < n; ++i) {
                 Conn& c = conns_[events[static_cast<std::size_t>(i)].data.u64];
-                if (events[static_cast<std::size_t>(i)].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) receive(c, t, t < stop_at);
+                if (events[static_cast<std::size_t>(i)].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+                    receive(c, t, t < stop_at);
                 if (events[static_cast<std::size_t>(i)].events & EPOLLOUT) flush(c, t);
             }
         }
@@ -248,9 +259,12 @@ private:
             if (o_.rate <= 0 && sending) enqueue(c, now, now >= measure_from_);
             if (!p.measured) continue;
             ++r_.answered;
-            if (status == 200) ++r_.status_200;
-            else if (status == 204) ++r_.status_204;
-            else ++r_.status_other;
+            if (status == 200)
+                ++r_.status_200;
+            else if (status == 204)
+                ++r_.status_204;
+            else
+                ++r_.status_other;
             if (!reason.empty()) {
                 ++r_.shed[reason];
             } else {
@@ -277,30 +291,34 @@ int main(int argc, char** argv) {
     std::ifstream in(o.body_file, std::ios::binary);
     if (!in) fail("cannot read " + o.body_file);
     const std::string body{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    const std::string request = "POST /openrtb2/bid HTTP/1.1\r\nHost: bidder\r\nContent-Type: application/json\r\n"
-                                "x-openrtb-version: 2.6\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    const std::string request =
+        "POST /openrtb2/bid HTTP/1.1\r\nHost: bidder\r\nContent-Type: application/json\r\n"
+        "x-openrtb-version: 2.6\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
     Load load(o, request);
     Results r = load.run();
     const double secs = o.duration;
     std::uint64_t shed_total = 0;
     for (const auto& [k, v] : r.shed) shed_total += v;
-    std::printf("{\"mode\":\"%s\",\"connections\":%d,\"offered_per_s\":%.0f,\"sent_per_s\":%.0f,\"answered_per_s\":%.0f,"
-                "\"decided_per_s\":%.0f,\"status_200\":%llu,\"status_204\":%llu,\"status_other\":%llu,\"unanswered\":%llu,"
-                "\"shed_per_s\":%.0f,\"shed\":{",
-                o.rate > 0 ? "open" : "closed", o.connections, o.rate, static_cast<double>(r.sent) / secs,
-                static_cast<double>(r.answered) / secs, static_cast<double>(r.decided_ms_intended.size()) / secs,
-                static_cast<unsigned long long>(r.status_200), static_cast<unsigned long long>(r.status_204),
-                static_cast<unsigned long long>(r.status_other), static_cast<unsigned long long>(r.dropped),
-                static_cast<double>(shed_total) / secs);
+    std::printf(
+        "{\"mode\":\"%s\",\"connections\":%d,\"offered_per_s\":%.0f,\"sent_per_s\":%.0f,\"answered_per_s\":%.0f,"
+        "\"decided_per_s\":%.0f,\"status_200\":%llu,\"status_204\":%llu,\"status_other\":%llu,\"unanswered\":%llu,"
+        "\"shed_per_s\":%.0f,\"shed\":{",
+        o.rate > 0 ? "open" : "closed", o.connections, o.rate, static_cast<double>(r.sent) / secs,
+        static_cast<double>(r.answered) / secs, static_cast<double>(r.decided_ms_intended.size()) / secs,
+        static_cast<unsigned long long>(r.status_200), static_cast<unsigned long long>(r.status_204),
+        static_cast<unsigned long long>(r.status_other), static_cast<unsigned long long>(r.dropped),
+        static_cast<double>(shed_total) / secs);
     bool first = true;
     for (const auto& [k, v] : r.shed) {
         std::printf("%s\"%s\":%llu", first ? "" : ",", k.c_str(), static_cast<unsigned long long>(v));
         first = false;
     }
-    std::printf("},\"decided_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f},"
-                "\"decided_ms_from_write\":{\"p50\":%.3f,\"p99\":%.3f}}\n",
-                percentile(r.decided_ms_intended, 0.50), percentile(r.decided_ms_intended, 0.99),
-                percentile(r.decided_ms_intended, 0.999), percentile(r.decided_ms_intended, 1.0),
-                percentile(r.decided_ms_written, 0.50), percentile(r.decided_ms_written, 0.99));
+    std::printf(
+        "},\"decided_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f},"
+        "\"decided_ms_from_write\":{\"p50\":%.3f,\"p99\":%.3f}}\n",
+        percentile(r.decided_ms_intended, 0.50), percentile(r.decided_ms_intended, 0.99),
+        percentile(r.decided_ms_intended, 0.999), percentile(r.decided_ms_intended, 1.0),
+        percentile(r.decided_ms_written, 0.50), percentile(r.decided_ms_written, 0.99));
     return r.status_other == 0 && r.dropped == 0 ? 0 : 1;
 }

@@ -70,7 +70,7 @@ std::optional<ShedReason> AdmissionControl::check(std::int64_t waited_us, std::i
     // the shard has not had a moment to drain, part of it maybe unseen.
     const std::int64_t busy_us = now_us - last_idle_us_;
     if ((waited_us >= kOverloadTargetUs && busy_us > kOverloadIntervalUs) ||
-        (backlog == Backlog::behind && busy_us > kOverloadTargetUs))
+        (backlog == Backlog::behind && busy_us > kBehindBusyUs))
         return ShedReason::shed_overload;
     return std::nullopt;
 }

@@ -11,7 +11,7 @@
 //   shed_overload - the shard has not been idle once for kOverloadInterval
 //                   (a standing queue, not a burst) and the request waited
 //                   kOverloadTarget or more; or the shard has not been idle
-//                   for kOverloadTarget and more of the request's connection's
+//                   for kBehindBusy and more of the request's connection's
 //                   bytes were already waiting behind it in the kernel
 //                   ("behind": it is not the newest, and the client may hold
 //                   still more it could not send - time the receive timestamp
@@ -48,6 +48,10 @@ class AdmissionControl {
 public:
     static constexpr std::int64_t kOverloadIntervalUs = 50'000;  // busy this long without an idle moment = overloaded
     static constexpr std::int64_t kOverloadTargetUs = 5'000;     // the wait a standing queue is cut back to
+    // Busy this long, a request with more of its connection's bytes behind it
+    // is shed: long enough that a scheduler hiccup on a shared machine does
+    // not shed, short enough to bound the wait the shard cannot see.
+    static constexpr std::int64_t kBehindBusyUs = 20'000;
     // Below this wait nothing can be shed (half of tmax = 1 ms, the smallest
     // deadline there is): fresh requests skip the tmax scan.
     static constexpr std::int64_t kFreshUs = 500;

@@ -1,7 +1,7 @@
 #include "net/http_connection.h"
 
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 
@@ -97,15 +97,16 @@ void HttpConnection::read() {
 
 void HttpConnection::wait_readable() {
     reading_ = true;
-    socket_.async_wait(asio::ip::tcp::socket::wait_read, [self = shared_from_this()](const boost::system::error_code& ec) {
-        self->reading_ = false;
-        if (self->closed_) return;
-        if (ec) {
-            self->close();
-            return;
-        }
-        if (self->receive() == Received::would_block) self->wait_readable();  // a spurious wake-up
-    });
+    socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                       [self = shared_from_this()](const boost::system::error_code& ec) {
+                           self->reading_ = false;
+                           if (self->closed_) return;
+                           if (ec) {
+                               self->close();
+                               return;
+                           }
+                           if (self->receive() == Received::would_block) self->wait_readable();  // a spurious wake-up
+                       });
 }
 
 HttpConnection::Received HttpConnection::receive() {
@@ -142,7 +143,8 @@ HttpConnection::Received HttpConnection::receive() {
 void HttpConnection::note_arrival(const msghdr& msg) {
     const std::int64_t now = shard_.state().clock.now().time_since_epoch().count();
     std::int64_t waited = 0;
-    for (const cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), const_cast<cmsghdr*>(c))) {
+    for (const cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
+         c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), const_cast<cmsghdr*>(c))) {
         if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
         timespec stamp;
         std::memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
@@ -151,7 +153,8 @@ void HttpConnection::note_arrival(const msghdr& msg) {
         // the arrival itself is on the engine's (injected) clock.
         timespec wall;
         ::clock_gettime(CLOCK_REALTIME, &wall);
-        waited = std::max<std::int64_t>(0, (wall.tv_sec - stamp.tv_sec) * 1'000'000 + (wall.tv_nsec - stamp.tv_nsec) / 1000);
+        waited =
+            std::max<std::int64_t>(0, (wall.tv_sec - stamp.tv_sec) * 1'000'000 + (wall.tv_nsec - stamp.tv_nsec) / 1000);
     }
     last_arrival_us_ = now - waited;
     if (in_len_ == 0) head_arrival_us_ = last_arrival_us_;
@@ -219,7 +222,8 @@ void HttpConnection::handle(const HttpRequest& req, std::int64_t arrival_us) {
         const std::int64_t now = shard_.state().clock.now().time_since_epoch().count();
         // A gzip body is not inflated to find its tmax: the default deadline applies.
         const Backlog backlog = try_read_now_ ? Backlog::behind : Backlog::drained;
-        if (const auto reason = shard_.admission().check(now - arrival_us, now, req.body_gzip ? std::string_view{} : req.body, backlog))
+        const std::string_view json = req.body_gzip ? std::string_view{} : req.body;
+        if (const auto reason = shard_.admission().check(now - arrival_us, now, json, backlog))
             return shed(req, *reason, keep_alive);
     }
     turn_shed_only_ = false;

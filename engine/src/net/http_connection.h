@@ -76,7 +76,7 @@ private:
     // byte, and of the bytes of the newest read.
     std::int64_t head_arrival_us_ = 0;
     std::int64_t last_arrival_us_ = 0;
-    bool try_read_now_ = false;  // the last read filled its chunk: more is probably queued in the kernel
+    bool try_read_now_ = false;   // the last read filled its chunk: more is probably queued in the kernel
     int turn_reads_ = 0;          // reads since the last write
     bool turn_shed_only_ = true;  // every request since the last write was shed
     union {

@@ -17,8 +17,11 @@ constexpr auto kSweepEvery = std::chrono::milliseconds(100);
 }
 
 ShardServer::ShardServer(EngineState& state, ShardResources& resources)
-    : state_(state), resources_(resources), router_(state, resources),
-      admission_(state.settings.limits.default_deadline), inflate_buf_(new char[state.settings.limits.max_body_bytes]) {
+    : state_(state),
+      resources_(resources),
+      router_(state, resources),
+      admission_(state.settings.limits.default_deadline),
+      inflate_buf_(new char[state.settings.limits.max_body_bytes]) {
     // Called on the event log's writer thread: hop onto this shard's thread.
     resources_.wake_on_durable = [this] { asio::post(io_, [this] { wake_durable(); }); };
 }
