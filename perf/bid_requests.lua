@@ -28,9 +28,10 @@ end
 function done(summary, latency, requests)
    local e = summary.errors
    io.write(string.format(
-      "wrk_result requests=%d seconds=%.3f rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f " ..
+      "wrk_result requests=%d seconds=%.3f rps=%.1f response_bytes=%.0f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f " ..
       "errors_connect=%d errors_read=%d errors_write=%d errors_status=%d errors_timeout=%d\n",
       summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+      summary.bytes / math.max(summary.requests, 1),
       latency:percentile(50) / 1e3, latency:percentile(90) / 1e3, latency:percentile(99) / 1e3,
       latency.max / 1e3, e.connect, e.read, e.write, e.status, e.timeout))
 end

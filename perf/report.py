@@ -167,8 +167,8 @@ def write(path):
     w(f"- **Load**: wrk 1 thread on cpu1, {r.get('connections')} connections, {r.get('warmup_s')} s warm-up then "
       f"{r.get('duration_s')} s measured; the server on cpu0")
     w("  (`taskset`): `bidline serve --shards 1` with all its threads, or nginx with 1 worker (perf/nginx.conf,")
-    w(f"  `return 200` of a fixed {r.get('nginx_body_bytes')}-byte bid response; the engine's bid to the first request is "
-      f"{r.get('engine_body_bytes')} bytes).")
+    w(f"  `return 200` of a fixed {r.get('nginx_body_bytes')}-byte bid response). Mean response, headers included: engine "
+      f"{num(r, 'engine_response_bytes'):.0f} bytes (bids and 204 no-bids), nginx {num(r, 'nginx_response_bytes'):.0f} bytes.")
     w("")
     w("## Loopback HTTP: engine against nginx")
     w("")
@@ -182,13 +182,16 @@ def write(path):
     w(f"| **ratio engine / nginx** | **{ratio:.2f}** | | | | | |")
     w("")
     cpu_us = {n: num(r, n + "_cpu_s") / num(r, n + "_requests") * 1e6 for n in ("engine", "nginx")}
+    busy = {n: num(r, n + "_cpu_s") / num(r, "duration_s") * 100 for n in ("engine", "nginx")}
     w(f"Server CPU time (user + system, all threads and children) per request during the measured run: engine "
-      f"{cpu_us['engine']:.1f} µs ({num(r, 'engine_cpu_s'):.2f} s of cpu0 in {r.get('duration_s')} s), nginx "
-      f"{cpu_us['nginx']:.1f} µs ({num(r, 'nginx_cpu_s'):.2f} s). A server that got less than all of cpu0 (a shared")
-    w(f"machine) serves fewer requests per second; its CPU per request moves less: nginx / engine CPU per request = "
+      f"{cpu_us['engine']:.1f} µs (it used {busy['engine']:.0f} % of cpu0), nginx {cpu_us['nginx']:.1f} µs "
+      f"({busy['nginx']:.0f} %); below 100 %, a server waited for wrk or lost cpu0 to other processes.")
+    w(f"A server that got less than all of cpu0 (a shared machine) serves fewer requests per second; its CPU per "
+      f"request moves less: nginx / engine CPU per request = "
       f"**{cpu_us['nginx'] / cpu_us['engine']:.2f}**, about the throughput ratio on a quiet cpu0 (while the server,")
     w("not wrk on cpu1, is the bottleneck). Of the engine's CPU per request, the bid decision itself takes "
-      f"{num(r, 'inproc_mean_us'):.1f} µs on average (in-process, below); the rest is HTTP, I/O and the other threads.")
+      f"{num(r, 'inproc_cpu_mean_us'):.1f} µs on average (in-process CPU time, below); the rest is HTTP, I/O and the "
+      "other threads.")
     w("")
     answers = sorted((k, v) for k, v in r.items() if k.startswith("engine_answer_"))
     mix = ", ".join(f"{k.replace('engine_answer_', '').replace('no_bid.', 'no bid: ')} {share(v)}" for k, v in answers)
@@ -209,15 +212,19 @@ def write(path):
     w("an `EngineState` with one shard, `BidPath::handle` (parse → eligibility → features and scores → value →")
     w("pacing and lease → shading → response) timed per request, 20 rounds over the 2,000 requests after two")
     w("rounds of warm-up, on a clock simulated at 20,000 requests/s (control tick every 250 ms of it).")
+    w("Percentiles and mean are wall-clock (a request preempted by another process counts its wait: the p99.9 and")
+    w("the mean show it on a shared machine); the mean CPU time is the probe thread's own, which preemption does")
+    w("not inflate (it includes reading the thread clock, a few hundred ns).")
     w("")
-    w("| book | p50 | p90 | p99 | p99.9 | mean | allocations per request |")
-    w("|---|---|---|---|---|---|---|")
+    w("| book | p50 | p90 | p99 | p99.9 | mean | mean CPU time | allocations per request |")
+    w("|---|---|---|---|---|---|---|---|")
     for prefix, book in (("inproc_", "as loaded by the run" + ("" if no_model else " (with the click model)")),
                          ("nomodel_", "the same without `[models]` (only manual CPM can bid): the model's cost")):
         if prefix + "p50_us" in r:
             w(f"| {book} | {num(r, prefix + 'p50_us'):.2f} µs | {num(r, prefix + 'p90_us'):.2f} µs | "
               f"{num(r, prefix + 'p99_us'):.2f} µs | {num(r, prefix + 'p999_us'):.2f} µs | "
-              f"{num(r, prefix + 'mean_us'):.2f} µs | {num(r, prefix + 'allocations_per_request'):.4f} |")
+              f"{num(r, prefix + 'mean_us'):.2f} µs | {num(r, prefix + 'cpu_mean_us'):.2f} µs | "
+              f"{num(r, prefix + 'allocations_per_request'):.4f} |")
     w("")
     for prefix, what in (("inproc_", "Answers"), ("nomodel_", "Answers without the model")):
         mix = sorted((k, v) for k, v in r.items() if k.startswith(prefix + "answer."))

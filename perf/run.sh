@@ -92,12 +92,13 @@ cpu_seconds() {
 # server's CPU time per request, become NAME_* results.
 load() {
   local name=$1 url=http://127.0.0.1:$2 pid=$3
-  taskset -c 1 wrk -t1 -c"$connections" -d"${warmup}s" -s perf/bid_requests.lua "$url" -- "$out/requests.ndjson" > /dev/null
+  taskset -c 1 wrk -t1 -c"$connections" -d"${warmup}s" -s perf/bid_requests.lua "$url" -- "$out/requests.ndjson" \
+    > /dev/null || die "wrk failed against $name"
   local cpu_before
   cpu_before=$(cpu_seconds "$pid")
   cat /proc/"$pid"/task/*/stat > "$out/threads-$name-before.txt"
   taskset -c 1 wrk -t1 -c"$connections" -d"${duration}s" -s perf/bid_requests.lua "$url" -- "$out/requests.ndjson" \
-    > "$out/wrk-$name.txt"
+    > "$out/wrk-$name.txt" || die "wrk failed against $name"
   local cpu_after line
   cpu_after=$(cpu_seconds "$pid")
   cat /proc/"$pid"/task/*/stat > "$out/threads-$name-after.txt"
@@ -174,8 +175,6 @@ taskset -c 0 "$bin" serve --config "$out/perf.toml" --shards 1 --host 127.0.0.1 
 engine=$!
 servers+=("$engine")
 wait_http "http://127.0.0.1:$port/healthz" "$engine" "$out/engine.log" 60
-curl -s -o "$out/sample-response.json" -H 'Content-Type: application/json' -H 'x-openrtb-version: 2.6' \
-  --data-binary "$(head -1 "$out/requests.ndjson")" "http://127.0.0.1:$port/openrtb2/bid"
 load engine "$port" "$engine"
 python3 perf/report.py thread-cpu "$out/threads-engine-before.txt" "$out/threads-engine-after.txt" >> "$results"
 sleep 0.6  # one control tick, so that /v1/stats counts the last requests
@@ -211,7 +210,6 @@ nginx_pid=$!
 servers+=("$nginx_pid")
 wait_http "http://127.0.0.1:$port/" "$nginx_pid" "$out/nginx.log" 30
 put nginx_body_bytes "$(curl -s -X POST --data-binary x "http://127.0.0.1:$port/openrtb2/bid" | wc -c)"
-put engine_body_bytes "$(wc -c < "$out/sample-response.json")"
 load nginx "$port" "$nginx_pid"
 stop_servers
 
@@ -227,7 +225,7 @@ wait_http "http://127.0.0.1:$port/healthz" "$engine" "$out/engine10k.log" 300
 put rss10k_start_s $((SECONDS - start))
 put rss10k_idle_kb "$(rss_kb "$engine")"
 taskset -c 1 wrk -t1 -c"$connections" -d"${warmup}s" -s perf/bid_requests.lua "http://127.0.0.1:$port" \
-  -- "$out/requests.ndjson" > "$out/wrk-10k.txt"
+  -- "$out/requests.ndjson" > "$out/wrk-10k.txt" || die "wrk failed against the 10,000-line-item engine"
 put rss10k_kb "$(rss_kb "$engine")"
 put rss10k_hwm_kb "$(hwm_kb "$engine")"
 put rss10k_rps "$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' "$out/wrk-10k.txt")"
