@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "bidline/engine/adjustment_log.h"
@@ -170,10 +171,11 @@ std::vector<Adjustment> all(const test::TestEngine& e) {
     return e.control.adjustments().since(0, AdPlatform::none, 1000).adjustments;
 }
 
-const Adjustment* last_of(const std::vector<Adjustment>& v, AdjustmentField f) {
-    const Adjustment* out = nullptr;
+// A copy, not a pointer into `v`: callers pass all(e), a temporary.
+std::optional<Adjustment> last_of(const std::vector<Adjustment>& v, AdjustmentField f) {
+    std::optional<Adjustment> out;
     for (const Adjustment& a : v)
-        if (a.field == f) out = &a;
+        if (a.field == f) out = a;
     return out;
 }
 
@@ -225,8 +227,8 @@ TEST_F(Managed, UnderspendRaisesTheTargetInStepsOfTheThreshold) {
     EXPECT_DOUBLE_EQ(v[2].multiplier, 1.05);
     run(120);
     v = all(e);
-    const Adjustment* bid = last_of(v, AdjustmentField::target_cpa);
-    ASSERT_NE(bid, nullptr);
+    const auto bid = last_of(v, AdjustmentField::target_cpa);
+    ASSERT_TRUE(bid.has_value());
     // x1.05 steps to 1.98x; the last 1 % to the 2x bound waited an hour (below the threshold).
     EXPECT_EQ(bid->value_micros, 40'000'000) << "held at 2x the configured target";
     EXPECT_EQ(bid->reason, AdjustmentReason::safety_clamp);
@@ -241,8 +243,8 @@ TEST_F(Managed, OverspendLowersTheTarget) {
     e.control.tick();
     for (int h = 0; h < 12; ++h) report(e, noon - (12 - h) * kHourUs, 20'000'000);  // $240 by noon: 2x the plan
     run(1);
-    const Adjustment* bid = last_of(all(e), AdjustmentField::target_cpa);
-    ASSERT_NE(bid, nullptr);
+    const auto bid = last_of(all(e), AdjustmentField::target_cpa);
+    ASSERT_TRUE(bid.has_value());
     EXPECT_EQ(bid->value_micros, 19'047'619) << "one step: /1.05";
     EXPECT_EQ(bid->reason, AdjustmentReason::controller);
 }
@@ -271,8 +273,8 @@ TEST(ManagedAdjustments, TargetRoasMovesTheOtherWayAndOverrideIsManual) {
     for (int h = 0; h < 12; ++h) report(e, noon - (12 - h) * kHourUs, 1'000'000);
     e.clock.advance(1min);
     e.control.tick();
-    const Adjustment* bid = last_of(all(e), AdjustmentField::target_roas);
-    ASSERT_NE(bid, nullptr);
+    const auto bid = last_of(all(e), AdjustmentField::target_roas);
+    ASSERT_TRUE(bid.has_value());
     EXPECT_EQ(bid->value_micros, 3'809'524) << "underspend: a lower ROAS target bids more";
 
     test::TestEngine o(load_config_text(
@@ -280,8 +282,8 @@ TEST(ManagedAdjustments, TargetRoasMovesTheOtherWayAndOverrideIsManual) {
     o.control.tick();
     o.clock.advance(1min);
     o.control.tick();
-    const Adjustment* cpc = last_of(all(o), AdjustmentField::max_cpc);
-    ASSERT_NE(cpc, nullptr);
+    const auto cpc = last_of(all(o), AdjustmentField::max_cpc);
+    ASSERT_TRUE(cpc.has_value());
     EXPECT_EQ(cpc->value_micros, 600'000);
     EXPECT_EQ(cpc->reason, AdjustmentReason::initial);
 }

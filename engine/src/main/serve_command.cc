@@ -160,9 +160,6 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     feeds::GroupCommitLog event_log(log_options);
     state.event_log = &event_log;
     server.start();
-    // The notice URLs must name the port we really got.
-    if (config.engine.notice_base_url.empty())
-        state.notice_base_url = "http://" + config.engine.listen_host + ":" + std::to_string(server.port());
 
     spdlog::info("bidline serving: {} shards, io backend {}, {} line items{}", state.shards.size(), state.io_backend,
                  config.campaigns.line_items.size(), demo || !args.has("config") ? " (embedded demo configuration)" : "");

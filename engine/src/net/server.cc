@@ -37,6 +37,10 @@ void Server::start() {
     std::uint16_t port = impl_->state.settings.listen_port;
     for (auto& s : impl_->shards) port = s->listen(impl_->state.settings.listen_host, port);
     impl_->port = port;
+    // Notice URLs must name the port we really got; set before any shard
+    // thread starts, since shards read it unsynchronised on every bid.
+    if (impl_->state.settings.notice_base_url.empty())
+        impl_->state.notice_base_url = "http://" + impl_->state.settings.listen_host + ":" + std::to_string(port);
     if (const auto requested = impl_->state.settings.stream_port) {
         std::uint16_t sport = *requested;
         for (auto& s : impl_->shards)
