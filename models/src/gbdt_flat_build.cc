@@ -52,7 +52,7 @@ void FlatGbdt::add_padded_group(const GbdtTree* const* trees, int depth) {
     const std::size_t inner = (std::size_t{1} << depth) - 1;
     split_nodes_.resize(split_nodes_.size() + inner * K, SplitNode{0.0f, 0});
     leaves_.resize(leaves_.size() + (inner + 1) * K, 0.0f);
-    SplitNode* nodes = &split_nodes_[g.offset];
+    SplitNode* nodes = split_nodes_.data() + g.offset;  // no split nodes at all when every tree is one leaf (depth 0)
     float* leaves = &leaves_[g.leaf_offset];
 
     for (std::size_t k = 0; k < K; ++k) {
