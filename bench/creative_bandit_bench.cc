@@ -12,29 +12,11 @@
 
 #include "bidline/models/creative_bandit.h"
 
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-extern "C" void* __libc_malloc(std::size_t);  // glibc's own, under the public name we replace
-namespace {
-thread_local std::size_t malloc_calls = 0;
-}  // namespace
-extern "C" void* malloc(std::size_t n) {
-    ++malloc_calls;
-    return __libc_malloc(n);
-}
-#define BIDLINE_COUNTS_MALLOC 1
-#endif
+#include "malloc_counter.h"
 
 namespace {
 
 using namespace bidline::models;
-
-std::size_t allocations() {
-#ifdef BIDLINE_COUNTS_MALLOC
-    return malloc_calls;
-#else
-    return 0;
-#endif
-}
 
 // Creative i has seen 20 000 impressions at CTR 1% + 0.1%·i: the last is best.
 CreativeBanditSnapshot make_snapshot(std::size_t creatives) {

@@ -14,17 +14,7 @@
 #include "bidline/models/mlp_reference.h"
 #include "models/mlp_network_factory.h"
 
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-extern "C" void* __libc_malloc(std::size_t);  // glibc's own, under the public name we replace
-namespace {
-thread_local std::size_t malloc_calls = 0;
-}  // namespace
-extern "C" void* malloc(std::size_t n) {
-    ++malloc_calls;
-    return __libc_malloc(n);
-}
-#define BIDLINE_COUNTS_MALLOC 1
-#endif
+#include "malloc_counter.h"
 
 namespace {
 
@@ -50,14 +40,6 @@ struct Fixture {
 Fixture& fixture() {
     static Fixture f;
     return f;
-}
-
-std::size_t allocations() {
-#ifdef BIDLINE_COUNTS_MALLOC
-    return malloc_calls;
-#else
-    return 0;
-#endif
 }
 
 // The counter must see allocations, or "no allocation" would prove nothing.

@@ -6,6 +6,7 @@
 
 #include "bidline/pacing/bid_value.h"
 #include "bidline/pacing/shading_model.h"
+#include "bidline/engine/feature_context_from_request.h"
 #include "bidline/engine/site_stats.h"
 
 namespace bidline {
@@ -98,13 +99,13 @@ BidAnswer BidPath::no_bid(NoBidReason reason) {
     return {204, {}};
 }
 
-const Creative* BidPath::pick_creative(const CompiledLineItem& li, const ImpView& imp, std::uint16_t& w,
-                                       std::uint16_t& h) const {
+const Creative* pick_creative(const CompiledLineItem& li, const BidRequestView& request, const ImpView& imp,
+                              std::uint16_t& w, std::uint16_t& h) {
     const auto& t = li.model.targeting;
     for (const Creative& c : li.model.creatives) {
         if (!t.media.empty() && std::find(t.media.begin(), t.media.end(), c.format) == t.media.end()) continue;
-        if (!request_.bcat.empty() && category_blocked(request_.bcat, c.categories)) continue;
-        if (!request_.badv.empty() && listed(request_.badv, c.adomain)) continue;
+        if (!request.bcat.empty() && category_blocked(request.bcat, c.categories)) continue;
+        if (!request.badv.empty() && listed(request.badv, c.adomain)) continue;
         switch (c.format) {
             case MediaType::banner: {
                 if (!imp.banner.present) break;
@@ -198,7 +199,7 @@ bool BidPath::pick_best(std::size_t imp_index, std::span<const Candidate> chosen
         }
         Candidate c;
         c.line_item = i;
-        c.creative = pick_creative(li, imp, c.w, c.h);
+        c.creative = pick_creative(li, request_, imp, c.w, c.h);
         if (c.creative == nullptr) return;
         // Deal line items bid at the deal's floor; others at the imp's.
         c.floor = floor_cpm;
@@ -277,10 +278,7 @@ BidAnswer BidPath::handle(std::string_view body, Timestamp received, const Score
         scorer_.assign(user.empty() ? request_.id : user);
         recency_ = recency_table_.visit(user, now_us_);
     }
-    // The site as the model features name it (feature_context_from_request).
-    request_site_ = site_key(request_.app.present ? (request_.app.bundle.empty() ? request_.app.id : request_.app.bundle)
-                             : request_.site.present ? (request_.site.domain.empty() ? request_.site.publisher.domain : request_.site.domain)
-                                                     : std::string_view{});
+    request_site_ = site_key(site_of(request_));
 
     bool currency_ok = request_.cur.empty();
     for (std::string_view c : request_.cur) currency_ok = currency_ok || c == "USD";

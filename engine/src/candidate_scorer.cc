@@ -57,7 +57,7 @@ void CandidateScorer::begin_imp(const BidRequestView& request, std::size_t imp, 
     now_us_ = now_us;
     context_ = feature_context_from_request(request, imp, now_us, 0);
     context_.seconds_since_last_seen = recency;
-    site_ = site_key(context_.app_bundle.empty() ? context_.site_domain : context_.app_bundle);
+    site_ = site_key(site_of(request));
     models::FeatureBuilder::build_request_slots(context_, std::span<float, kWidth>(rows_.data(), kWidth));
 }
 

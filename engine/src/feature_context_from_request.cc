@@ -4,6 +4,12 @@
 
 namespace bidline {
 
+std::string_view site_of(const BidRequestView& request) {
+    if (request.app.present) return !request.app.bundle.empty() ? request.app.bundle : request.app.id;
+    if (request.site.present) return !request.site.domain.empty() ? request.site.domain : request.site.publisher.domain;
+    return {};
+}
+
 models::FeatureContext feature_context_from_request(const BidRequestView& request, std::size_t imp_index,
                                                     std::int64_t time_utc_us, std::int32_t utc_offset_minutes) {
     assert(imp_index < request.imps.size());
@@ -22,10 +28,10 @@ models::FeatureContext feature_context_from_request(const BidRequestView& reques
     c.region = geo.region;
 
     if (request.app.present) {
-        c.app_bundle = !request.app.bundle.empty() ? request.app.bundle : request.app.id;
+        c.app_bundle = site_of(request);
         c.publisher_id = request.app.publisher.id;
     } else if (request.site.present) {
-        c.site_domain = !request.site.domain.empty() ? request.site.domain : request.site.publisher.domain;
+        c.site_domain = site_of(request);
         c.publisher_id = request.site.publisher.id;
     }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "bidline/engine/bid_path.h"
 #include "bidline/engine/candidate_scorer.h"
 #include "bidline/engine/engine_state.h"
 #include "bidline/engine/json_writer.h"
@@ -137,15 +138,6 @@ RouteResponse models_route(EngineState& state, ModelRegistry& registry, const Ht
     }
 }
 
-const Creative* creative_for(const LineItem& li, const ImpView& imp) {
-    for (const Creative& c : li.creatives) {
-        const bool fits = (c.format == MediaType::banner && imp.banner.present) || (c.format == MediaType::video && imp.video.present) ||
-                          (c.format == MediaType::native && imp.native.present) || (c.format == MediaType::audio && imp.audio.present);
-        if (fits) return &c;
-    }
-    return li.creatives.empty() ? nullptr : &li.creatives.front();
-}
-
 void write_interval(JsonWriter& j, std::string_view key, const ServedModel* m, double p) {
     const models::CalibrationInterval* c = m ? models::interval_for(m->calibration, p) : nullptr;
     j.key(key);
@@ -192,11 +184,15 @@ RouteResponse predict(EngineState& state, const HttpRequest& req, std::string_vi
         std::vector<ScoringCandidate> candidates;
         if (!wanted.empty()) {
             const CompiledLineItem* li = catalog->find_line_item(wanted);
-            candidates.push_back({li->index.value, creative_for(li->model, imp), 0, 0});
+            ScoringCandidate c{li->index.value, nullptr, 0, 0};
+            c.creative = pick_creative(*li, request, imp, c.w, c.h);  // none fits: scored without a creative
+            candidates.push_back(c);
         } else {
             catalog->targeting().eligible(request, imp, everything, eligibility);
             eligibility.eligible.for_each([&](std::uint32_t i) {
-                candidates.push_back({i, creative_for(catalog->line_item(LineItemIndex{i}).model, imp), 0, 0});
+                ScoringCandidate c{i, nullptr, 0, 0};
+                c.creative = pick_creative(catalog->line_item(LineItemIndex{i}), request, imp, c.w, c.h);
+                if (c.creative != nullptr) candidates.push_back(c);  // as the bid path: no creative, no candidate
             });
         }
         scorer.begin_imp(request, k, now_us, -1.0);

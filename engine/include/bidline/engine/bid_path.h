@@ -41,6 +41,13 @@ struct BidAnswer {
     std::string_view body;       // valid until the next handle()
 };
 
+// The first of the line item's creatives that its targeted media allow, that
+// the request's bcat/badv do not block, and that fits the imp (a banner of
+// one of its sizes, or any size when responsive); its size in w, h.
+// Null when none fits. Shared with /v1/predict, so it scores what would bid.
+const Creative* pick_creative(const CompiledLineItem& li, const BidRequestView& request, const ImpView& imp,
+                              std::uint16_t& w, std::uint16_t& h);
+
 class BidPath {
 public:
     static constexpr std::size_t kResponseCapacity = 64 * 1024;
@@ -92,8 +99,6 @@ private:
     bool price(Candidate& c, const Scores& scores, double floor_cpm, std::string_view site,
                std::span<const Candidate> chosen, NoBidReason& why);
     ModelCounters& model_counters() { return shard_.models; }
-    const Creative* pick_creative(const CompiledLineItem& li, const ImpView& imp, std::uint16_t& w,
-                                  std::uint16_t& h) const;
 
     EngineState& state_;
     ShardResources& shard_;

@@ -17,6 +17,10 @@ namespace bidline {
 // `imp` indexes request.imps (must be < its size). `utc_offset_minutes`: the
 // campaign's zone at `time_utc_us`. The floor is taken as it stands
 // (bidfloorcur is assumed to be the account currency; the caller converts).
+// The site as the features name it: an app's bundle (else its id), else
+// the site's domain (else its publisher's domain); empty for neither.
+[[nodiscard]] std::string_view site_of(const BidRequestView& request);
+
 [[nodiscard]] models::FeatureContext feature_context_from_request(const BidRequestView& request, std::size_t imp,
                                                                   std::int64_t time_utc_us,
                                                                   std::int32_t utc_offset_minutes);
