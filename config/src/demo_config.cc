@@ -5,6 +5,11 @@
 // 2.6 spec's simple banner example (§6.2.1) gets a bid out of the box; the
 // leaderboard and video line items likewise answer the spec's mobile and
 // video examples. Markup is realistic but points at example domains.
+// Two line items bid from the click model the binary carries
+// (config/demo/README.md; serve installs it and sets [models] click, which
+// this text leaves out): the open 300x250 at cpc x pCTR (manual_cpc) and the
+// native one at target_cpa x pCTR x pCVR. Both keep a manual cpm as the
+// conservative fallback when no model scores them.
 #include "bidline/config/config.h"
 
 namespace bidline {
@@ -77,15 +82,18 @@ pacing = "front_loaded"
 # ----------------------------------------------------------------- line items
 
 # Open medium rectangle: no geo, device or domain targeting, so any 300x250
-# banner request with a floor below 1.50 can get a bid (the OpenRTB 2.6
-# spec's simple banner example among them).
+# banner request with a floor below its price can get a bid (the OpenRTB 2.6
+# spec's simple banner example among them). Priced by the click model:
+# cpc x pCTR x 1000, about 1.50 CPM at the median pCTR of `bidline demo`'s
+# traffic (0.77%); 1.50 when no model scores it.
 [[line_item]]
 id = "li-acme-mrec-open"
 campaign = "cmp-acme-always-on"
 name = "Acme 300x250 run of network"
 daily_budget = 300.0
 [line_item.bid]
-strategy = "manual_cpm"
+strategy = "manual_cpc"
+cpc = 0.20
 cpm = 1.50
 max_cpm = 3.00
 [line_item.targeting]
@@ -237,14 +245,19 @@ markup = '''
   </Ad>
 </VAST>'''
 
+# Bids for sign-ups: target_cpa x pCTR x pCVR x 1000 (pCVR is the line
+# item's smoothed CVR, 5% before any conversion), about 3.00 CPM; 3.00 when
+# no model scores it.
 [[line_item]]
 id = "li-globex-native-feed"
 campaign = "cmp-globex-audience"
 name = "Globex in-feed native"
 daily_budget = 300.0
 [line_item.bid]
-strategy = "manual_cpm"
+strategy = "target_cpa"
+target_cpa = 8.00
 cpm = 3.00
+max_cpm = 6.00
 [line_item.targeting]
 media = ["native"]
 countries = ["USA", "GBR", "DEU"]

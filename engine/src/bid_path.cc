@@ -6,6 +6,7 @@
 
 #include "bidline/pacing/bid_value.h"
 #include "bidline/pacing/shading_model.h"
+#include "bidline/engine/creative_selection.h"
 #include "bidline/engine/feature_context_from_request.h"
 #include "bidline/engine/site_stats.h"
 
@@ -46,6 +47,7 @@ BidPath::BidPath(EngineState& state, ShardResources& shard)
     : state_(state), shard_(shard), parser_(state.settings.limits.max_body_bytes), scorer_(&shard.models),
       response_(new char[kResponseCapacity]) {
     throttle_rng_ = 0x9e3779b97f4a7c15ULL ^ (std::uint64_t{shard.id} + 1) * 0xbf58476d1ce4e5b9ULL;
+    creative_rng_ = models::Xorshift64Star(throttle_rng_ ^ 0xd1b54a32d192ed03ULL);
     // Bid ids must never repeat across restarts: a win for a new bid would
     // be taken for a duplicate of an old one (the dedupe table comes back
     // from the log). The sequence starts at the start time in µs; a shard
@@ -99,45 +101,77 @@ BidAnswer BidPath::no_bid(NoBidReason reason) {
     return {204, {}};
 }
 
-const Creative* pick_creative(const CompiledLineItem& li, const BidRequestView& request, const ImpView& imp,
-                              std::uint16_t& w, std::uint16_t& h) {
+namespace {
+
+// Whether creative `c` of the line item may serve this imp, and at what size.
+bool fits(const Creative& c, const CompiledLineItem& li, const BidRequestView& request, const ImpView& imp,
+          std::uint16_t& w, std::uint16_t& h) {
     const auto& t = li.model.targeting;
-    for (const Creative& c : li.model.creatives) {
-        if (!t.media.empty() && std::find(t.media.begin(), t.media.end(), c.format) == t.media.end()) continue;
-        if (!request.bcat.empty() && category_blocked(request.bcat, c.categories)) continue;
-        if (!request.badv.empty() && listed(request.badv, c.adomain)) continue;
-        switch (c.format) {
-            case MediaType::banner: {
-                if (!imp.banner.present) break;
-                if (c.size.w == 0 && c.size.h == 0) {  // a responsive creative: fits any banner slot
-                    w = imp.banner.w ? imp.banner.w : (imp.banner.formats.empty() ? 0 : imp.banner.formats.items[0].w);
-                    h = imp.banner.h ? imp.banner.h : (imp.banner.formats.empty() ? 0 : imp.banner.formats.items[0].h);
-                    return &c;
-                }
-                // A fixed-size banner of an untargeted size never serves.
-                if (!t.sizes.empty() && std::find(t.sizes.begin(), t.sizes.end(), c.size) == t.sizes.end()) break;
-                auto fits = [&](std::uint16_t fw, std::uint16_t fh) { return fw == c.size.w && fh == c.size.h; };
-                bool ok = fits(imp.banner.w, imp.banner.h);
-                for (const FormatView& f : imp.banner.formats) ok = ok || fits(f.w, f.h);
-                if (ok) { w = c.size.w; h = c.size.h; return &c; }
-                break;
+    if (!t.media.empty() && std::find(t.media.begin(), t.media.end(), c.format) == t.media.end()) return false;
+    if (!request.bcat.empty() && category_blocked(request.bcat, c.categories)) return false;
+    if (!request.badv.empty() && listed(request.badv, c.adomain)) return false;
+    switch (c.format) {
+        case MediaType::banner: {
+            if (!imp.banner.present) return false;
+            if (c.size.w == 0 && c.size.h == 0) {  // a responsive creative: fits any banner slot
+                w = imp.banner.w ? imp.banner.w : (imp.banner.formats.empty() ? 0 : imp.banner.formats.items[0].w);
+                h = imp.banner.h ? imp.banner.h : (imp.banner.formats.empty() ? 0 : imp.banner.formats.items[0].h);
+                return true;
             }
-            case MediaType::video:
-                if (imp.video.present) { w = imp.video.w; h = imp.video.h; return &c; }
-                break;
-            case MediaType::native:
-                if (imp.native.present) { w = 0; h = 0; return &c; }
-                break;
-            case MediaType::audio:
-                if (imp.audio.present) { w = 0; h = 0; return &c; }
-                break;
+            // A fixed-size banner of an untargeted size never serves.
+            if (!t.sizes.empty() && std::find(t.sizes.begin(), t.sizes.end(), c.size) == t.sizes.end()) return false;
+            auto same = [&](std::uint16_t fw, std::uint16_t fh) { return fw == c.size.w && fh == c.size.h; };
+            bool ok = same(imp.banner.w, imp.banner.h);
+            for (const FormatView& f : imp.banner.formats) ok = ok || same(f.w, f.h);
+            if (ok) { w = c.size.w; h = c.size.h; }
+            return ok;
         }
+        case MediaType::video:
+            if (imp.video.present) { w = imp.video.w; h = imp.video.h; }
+            return imp.video.present;
+        case MediaType::native:
+            w = h = 0;
+            return imp.native.present;
+        case MediaType::audio:
+            w = h = 0;
+            return imp.audio.present;
     }
-    return nullptr;
+    return false;
+}
+
+}  // namespace
+
+const Creative* pick_creative(const CompiledLineItem& li, const BidRequestView& request, const ImpView& imp,
+                              std::uint16_t& w, std::uint16_t& h, const models::CreativeBanditSnapshot* bandit,
+                              models::Xorshift64Star* rng) {
+    const auto& creatives = li.model.creatives;
+    if (bandit == nullptr || rng == nullptr) {
+        for (const Creative& c : creatives)
+            if (fits(c, li, request, imp, w, h)) return &c;
+        return nullptr;
+    }
+    // Thompson sampling among the creatives that fit (the first 16 of them).
+    std::array<std::uint32_t, 16> eligible;
+    std::array<std::pair<std::uint16_t, std::uint16_t>, 16> sizes;
+    std::size_t n = 0;
+    for (std::uint32_t i = 0; i < creatives.size() && n < eligible.size(); ++i) {
+        std::uint16_t cw = 0, ch = 0;
+        if (!fits(creatives[i], li, request, imp, cw, ch)) continue;
+        eligible[n] = i;
+        sizes[n++] = {cw, ch};
+    }
+    if (n == 0) return nullptr;
+    std::size_t pick = 0;
+    if (n > 1)
+        if (const auto chosen = bandit->choose(std::span<const std::uint32_t>(eligible.data(), n), *rng))
+            pick = static_cast<std::size_t>(std::find(eligible.begin(), eligible.begin() + n, *chosen) - eligible.begin());
+    w = sizes[pick].first;
+    h = sizes[pick].second;
+    return &creatives[eligible[pick]];
 }
 
 bool BidPath::pick_best(std::size_t imp_index, std::span<const Candidate> chosen, const Scores* given,
-                        Candidate& best, NoBidReason& why) {
+                        Candidate& best, std::array<float, models::kFeatureCount>& best_row, NoBidReason& why) {
     const Catalog& cat = *catalog_;
     const ImpView& imp = request_.imps.items[imp_index];
     if (control_->live.word_count() != scratch_.eligible.word_count()) {
@@ -163,6 +197,8 @@ bool BidPath::pick_best(std::size_t imp_index, std::span<const Candidate> chosen
     std::array<Candidate, CandidateScorer::kBatch> pending;
     std::size_t n_pending = 0;
     bool needs_model = false, imp_begun = false;
+    const bool learn_online = state_.online_learning.enabled;
+    const CreativeChoices* creatives = control_->creatives.get();
     auto settle = [&] {
         if (n_pending == 0) return;
         const bool score = given == nullptr && needs_model;
@@ -184,6 +220,11 @@ bool BidPath::pick_best(std::size_t imp_index, std::span<const Candidate> chosen
             if (price(c, scores, floor_cpm, site, chosen, why) && (!found || c.price > best.price)) {
                 best = c;
                 found = true;
+                if (score && learn_online) {
+                    const auto r = scorer_.row(k);
+                    std::copy(r.begin(), r.end(), best_row.begin());
+                    best.has_row = true;
+                }
             }
         }
         n_pending = 0;
@@ -199,7 +240,7 @@ bool BidPath::pick_best(std::size_t imp_index, std::span<const Candidate> chosen
         }
         Candidate c;
         c.line_item = i;
-        c.creative = pick_creative(li, request_, imp, c.w, c.h);
+        c.creative = pick_creative(li, request_, imp, c.w, c.h, creatives ? creatives->of(i) : nullptr, &creative_rng_);
         if (c.creative == nullptr) return;
         // Deal line items bid at the deal's floor; others at the imp's.
         c.floor = floor_cpm;
@@ -291,7 +332,7 @@ BidAnswer BidPath::handle(std::string_view body, Timestamp received, const Score
     NoBidReason why = NoBidReason::no_eligible;
     for (std::size_t k = 0; k < request_.imps.size(); ++k) {
         NoBidReason imp_why;
-        if (pick_best(k, std::span<const Candidate>(chosen.data(), n), given, chosen[n], imp_why))
+        if (pick_best(k, std::span<const Candidate>(chosen.data(), n), given, chosen[n], chosen_rows_[n], imp_why))
             chosen_imp[n++] = &request_.imps.items[k];
         else
             why = imp_why;
@@ -317,7 +358,12 @@ BidAnswer BidPath::handle(std::string_view body, Timestamp received, const Score
         bid.shade_permille = best.shade_permille;
         bid.score = best.score;
         bid.site = request_site_;
+        const auto served = static_cast<std::size_t>(best.creative - li.model.creatives.data());
+        bid.creative = served < kUnknownCreative ? static_cast<std::uint8_t>(served) : kUnknownCreative;
         if (best.score != 0) bump(model_counters().slots[0][(best.score & kScoredByCandidate) ? 1 : 0].bids);
+        // The row first: the control thread drains rows before events.
+        if (best.has_row && !shard_.features.try_push(BidFeatures{key, chosen_rows_[k]}))
+            bump(shard_.features_dropped);
         if (!shard_.events.try_push(bid)) bump(shard_.counters.events_dropped);
         BidOut& b = bids_[k];
         b = BidOut{};

@@ -6,6 +6,7 @@
 
 #include "bidline/config/stable_hash.h"
 #include "bidline/engine/feature_context_from_request.h"
+#include "bidline/engine/online_learning.h"
 #include "bidline/engine/site_stats.h"
 
 namespace bidline {
@@ -98,25 +99,56 @@ void CandidateScorer::score(std::span<const ScoringCandidate> candidates, const 
         s.scores.pcvr = ctx.stats.present ? ctx.stats.prior_cvr : models::kPriorCvr;
         s.scores.value = control.conversion_value_of(c.line_item);
     }
-    if (!set_ || n == 0) {
-        if (counters_)
-            for (std::size_t i = 0; i < n; ++i)
-                if (needs(catalog.line_item(LineItemIndex{candidates[i].line_item}).model.bid.strategy, ModelRole::click))
-                    bump(counters_->unscored);
-        return;
-    }
+    if (set_ && n > 0) score_with_trees(n, wanted, out);
+    if (control.online) blend_online(*control.online, candidates, catalog, out);
+    if (counters_)
+        for (std::size_t i = 0; i < n; ++i)
+            if (!out[i].scores.present &&
+                needs(catalog.line_item(LineItemIndex{candidates[i].line_item}).model.bid.strategy, ModelRole::click))
+                bump(set_ && set_->role(ModelRole::click).active ? counters_->stale : counters_->unscored);
+}
 
+// The online learners refine (or, where no tree model scores, provide) pCTR
+// and pCVR: a logit blend whose FTRL share grows with the rows FTRL has
+// learned of the line item (models/ftrl.h, blended_ctr).
+void CandidateScorer::blend_online(const OnlineModel& online, std::span<const ScoringCandidate> candidates,
+                                   const Catalog& catalog, std::span<ScoredCandidate> out) {
+    models::FtrlFeatures f;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        const std::uint32_t li = candidates[i].line_item;
+        const BidStrategy strategy = catalog.line_item(LineItemIndex{li}).model.bid.strategy;
+        if (!needs(strategy, ModelRole::click)) continue;
+        ScoredCandidate& s = out[i];
+        models::encode_ftrl_features(row(i), f);
+        const float line_item_hash = row(i)[static_cast<std::size_t>(models::Feature::line_item_hash)];
+        const double impressions = OnlineModel::learned(online.impressions, line_item_hash);
+        if (s.scores.present) {
+            s.scores.pctr = models::blended_ctr(online.click_blend, s.scores.pctr, online.click.predict(f.view()), impressions);
+            s.online_blended = true;
+        } else if (impressions >= online.min_impressions) {
+            s.scores.present = true;  // a cold line item: FTRL alone, once it knows it
+            s.scores.pctr = online.click.predict(f.view());
+            s.bucket = score_bucket(s.scores.pctr);
+            s.online_only = true;
+        } else {
+            continue;
+        }
+        const double clicks = OnlineModel::learned(online.clicks, line_item_hash);
+        if (needs(strategy, ModelRole::conversion) && clicks >= online.min_clicks)
+            s.scores.pcvr = models::blended_ctr(online.conversion_blend, s.scores.pcvr, online.conversion.predict(f.view()), clicks);
+        if (counters_) bump(counters_->online_rows);
+    }
+}
+
+void CandidateScorer::score_with_trees(std::size_t n, const std::array<bool, kModelRoles>& wanted,
+                                       std::span<ScoredCandidate> out) {
     const auto started = counters_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     for (std::size_t r = 0; r < kModelRoles; ++r) {
         if (!wanted[r]) continue;
         const auto role = static_cast<ModelRole>(r);
         bool by_candidate = false;
         const ServedModel* m = pick(role, by_candidate);
-        if (m == nullptr || !*m) {
-            if (role == ModelRole::click && counters_)
-                bump(set_->role(role).active ? counters_->stale : counters_->unscored, n);
-            continue;
-        }
+        if (m == nullptr || !*m) continue;  // unscored: counted once FTRL has had its say
         m->scorer->predict_batch(rows_.data(), n, kWidth, out_.data(), scratch_[slot(role, by_candidate)]);
         used_[r] = m->version;
         double sum = 0;

@@ -33,6 +33,11 @@ ControlLoop::ControlLoop(EngineState& state) : state_(state) {
     ledger_.resize(kMaxLineItems);
     started_us_ = state_.clock.now().time_since_epoch().count();
     day_ = day_of(started_us_);
+    if (state_.online_learning.enabled) online_ = std::make_unique<OnlineLearning>(state_.online_learning, std::filesystem::path{});
+}
+
+void ControlLoop::set_online_state_dir(const std::filesystem::path& dir) {
+    if (state_.online_learning.enabled) online_ = std::make_unique<OnlineLearning>(state_.online_learning, dir);
 }
 
 ControlLoop::~ControlLoop() { stop(); }
@@ -63,6 +68,7 @@ void ControlLoop::stop() {
     if (!running_.exchange(false)) return;
     if (thread_.joinable()) thread_.join();
     tick();
+    if (online_) online_->save();
 }
 
 void ControlLoop::tick() {
@@ -77,6 +83,12 @@ void ControlLoop::tick() {
     sync_shared_budget();
     grant_leases();
     refit_shading(now);  // control_loop_shading.cc
+    if (online_) online_->tick(now);
+    if (catalog_->version() != creatives_catalog_) {
+        creatives_.sync(*catalog_);
+        creatives_catalog_ = catalog_->version();
+    }
+    creatives_.tick(now);
     // The line item × site history changes slowly: a fresh table a few
     // times a minute keeps the features current without copying it each tick.
     if (!site_table_ || now - site_table_us_ >= kSiteStatsEveryUs) {
@@ -102,8 +114,13 @@ void ControlLoop::tick() {
 void ControlLoop::drain(std::int64_t now_us) {
     now_us_ = now_us;
     ShardEvent e;
-    for (auto& shard : state_.shards)
+    BidFeatures f;
+    for (auto& shard : state_.shards) {
+        // Rows before events: a bid's row usually arrives before its win.
+        while (shard->features.try_pop(f))
+            if (online_) online_->note_features(f);
         while (shard->events.try_pop(e)) apply(e);
+    }
 }
 
 void ControlLoop::apply(const ShardEvent& e) {
@@ -111,12 +128,13 @@ void ControlLoop::apply(const ShardEvent& e) {
     // Outcomes may name no line item (kNoLineItem): they can still join their bid.
     if (e.line_item >= kMaxLineItems && !(outcome && e.line_item == kNoLineItem)) return;
     LineItemLedger no_line_item;  // receives the ledger counts of such outcomes (discarded)
+    std::uint8_t creative = 0;
     LineItemLedger& l = e.line_item < kMaxLineItems ? ledger_[e.line_item] : no_line_item;
     switch (e.kind) {
         case ShardEventKind::bid:
             ++l.bids;
             in_flight_.emplace(e.bid_key, InFlight{e.line_item, e.micros, e.t_us, e.shading_context, e.first_price});
-            site_stats_.note_bid(e.bid_key, e.line_item, e.site, e.score);
+            site_stats_.note_bid(e.bid_key, e.line_item, e.site, e.score, e.creative);
             note_shaded_bid(e);
             attribute(e);
             break;
@@ -128,6 +146,8 @@ void ControlLoop::apply(const ShardEvent& e) {
             if (!won_.first_time(e.bid_key, feeds::UtcMicros{std::chrono::microseconds{now_us_}})) break;  // counts once
             ++l.wins;
             site_stats_.note_win(e.bid_key);
+            if (online_) online_->note_win(e.bid_key, now_us_);
+            if (std::uint32_t li = 0; site_stats_.creative_of(e.bid_key, li, creative)) creatives_.record_impression(li, creative, e.t_us);
             model_monitor_.on_win(site_stats_.score_of(e.bid_key));
             attribute(e);
             if (utc_day(e.t_us) != utc_day(now_us_))  // a late win: its spend belongs to its own day
@@ -160,13 +180,18 @@ void ControlLoop::apply(const ShardEvent& e) {
             const std::uint64_t key = (e.bid_key * 0x9E3779B97F4A7C15ull) ^ static_cast<std::uint64_t>(e.kind);
             if (e.bid_key != 0 && !won_.first_time(key, feeds::UtcMicros{std::chrono::microseconds{now_us_}})) break;
             attribute(e);
-            const std::uint64_t bid = e.bid_key != 0 ? e.bid_key : e.join_key;
+            // The bid it belongs to: join_key (the bid key of our bid ids);
+            // bid_key of an outcome is its event id's key, for de-duplication.
+            const std::uint64_t bid = e.join_key != 0 ? e.join_key : e.bid_key;
             if (e.kind == ShardEventKind::click) {
                 site_stats_.note_click(bid);
+                if (online_) online_->note_click(bid, now_us_);
+                if (std::uint32_t li = 0; site_stats_.creative_of(bid, li, creative)) creatives_.record_click(li, creative, e.t_us);
                 model_monitor_.on_click(site_stats_.score_of(bid));
                 ++l.clicks;
             } else {
                 site_stats_.note_conversion(bid);
+                if (online_) online_->note_conversion(bid, now_us_);
                 ++l.conversions;
                 l.conversion_value += e.micros;
                 if (e.line_item < kMaxLineItems && utc_day(e.t_us) != utc_day(now_us_))
@@ -355,6 +380,8 @@ void ControlLoop::publish_control(std::int64_t now_us) {
                 static_cast<float>(static_cast<double>(l.conversion_value) / 1e6 / static_cast<double>(l.conversions));
     }
     cs->shading = shading_table_;
+    if (online_) cs->online = online_->published();
+    cs->creatives = creatives_.published();
     state_.control.publish(std::move(cs));
 }
 
@@ -378,6 +405,11 @@ void ControlLoop::render_stats(std::int64_t now_us) {
         .field("bids_in_flight", static_cast<std::uint64_t>(in_flight_.size()))
         .end_object();
     model_monitor_.write_json(j);
+    if (online_) {
+        std::uint64_t online_rows = 0;
+        for (auto& s : state_.shards) online_rows += read(s->models.online_rows);
+        online_->write_json(j, online_rows);
+    }
 
     std::uint64_t t_bids = 0, t_wins = 0, t_clicks = 0, t_conv = 0;
     std::int64_t t_spend = 0;
@@ -427,6 +459,7 @@ void ControlLoop::render_stats(std::int64_t now_us) {
             .field("conversions_orphaned", l.conversions_orphaned)
             .field("joined_conversion_value_micros", l.joined_conversion_value);
         write_shading(j, li.index.value);  // first-price shading state
+        creatives_.write_json(j, li);      // creative selection and fatigue (two creatives or more)
         // Hour buckets of each event's own time (late events land in theirs).
         j.key("attribution_hours").begin_array();
         if (auto it = hours.find(li.model.id.value); it != hours.end())

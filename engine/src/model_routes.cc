@@ -208,13 +208,18 @@ RouteResponse predict(EngineState& state, const HttpRequest& req, std::string_vi
                 j.begin_object().field("line_item", li.model.id.value);
                 if (s.present) {
                     j.field("pctr", s.pctr);
-                    write_interval(j, "pctr_interval", &set->role(ModelRole::click).active, s.pctr);
+                    // The held-out calibration is the tree model's: none for FTRL alone.
+                    write_interval(j, "pctr_interval", out[i].online_only ? nullptr : &set->role(ModelRole::click).active, s.pctr);
                 } else {
                     j.key("pctr").null();
                 }
                 j.field("pcvr", s.pcvr);
                 write_interval(j, "pcvr_interval", scorer.version_used(ModelRole::conversion) ? &set->role(ModelRole::conversion).active : nullptr, s.pcvr);
                 j.field("conversion_value", s.value);
+                j.field("scored_by", !s.present           ? "fallback"
+                                     : out[i].online_only    ? "online"
+                                     : out[i].online_blended ? "trees+online"
+                                                             : "trees");
                 j.end_object();
             }
         }

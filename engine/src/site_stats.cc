@@ -48,9 +48,18 @@ models::OutcomeStats SiteStatsTable::lookup(std::uint32_t line_item, std::uint32
 
 SiteStatsBook::SiteStatsBook() : recent_(kRecentBids) {}
 
-void SiteStatsBook::note_bid(std::uint64_t bid_key, std::uint32_t line_item, std::uint32_t site, std::uint8_t score) {
-    if (site == 0 && score == 0) return;
-    recent_[slot_hash(bid_key) & (kRecentBids - 1)] = Recent{bid_key, line_item, site, score};
+void SiteStatsBook::note_bid(std::uint64_t bid_key, std::uint32_t line_item, std::uint32_t site, std::uint8_t score,
+                             std::uint8_t creative) {
+    if (site == 0 && score == 0 && creative == 0xff) return;
+    recent_[slot_hash(bid_key) & (kRecentBids - 1)] = Recent{bid_key, line_item, site, score, creative};
+}
+
+bool SiteStatsBook::creative_of(std::uint64_t bid_key, std::uint32_t& line_item, std::uint8_t& creative) const {
+    const Recent* r = recent(bid_key);
+    if (r == nullptr || r->creative == 0xff) return false;
+    line_item = r->line_item;
+    creative = r->creative;
+    return true;
 }
 
 std::uint8_t SiteStatsBook::score_of(std::uint64_t bid_key) const {

@@ -20,7 +20,8 @@ std::filesystem::path write_mini_config(std::string_view file_name, const MiniCo
         << "[[line_item]]\nid = \"li\"\ncampaign = \"cmp\"\n"
         << "[line_item.bid]\nstrategy = \"" << c.strategy << "\"\ncpm = " << c.cpm << "\n" << c.bid_extra
         << "[[line_item.creative]]\nid = \"cr\"\nformat = \"banner\"\nw = 300\nh = 250\n"
-        << "markup = \"<div>ad</div>\"\n";
+        << "markup = \"<div>ad</div>\"\n"
+        << c.creative_extra;
     out.close();
     if (!out) throw std::runtime_error("cannot write " + path.string());
     return path;

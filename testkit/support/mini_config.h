@@ -16,6 +16,7 @@ struct MiniConfig {
     double cpm = 1.0;
     std::string strategy = "manual_cpm";  // with `cpm` as its fallback when it needs a model
     std::string bid_extra;                // more keys of [line_item.bid], e.g. "cpc = 2.0\n"
+    std::string creative_extra;           // more [[line_item.creative]] tables after "cr"
 };
 
 // Writes the configuration into the test's temp dir under `file_name`.

@@ -64,7 +64,11 @@ TEST(DemoConfig, PricesBudgetsAndFlightsAreInTheDemoRange) {
         EXPECT_LT(cmp.daily_budget, Micros::from_units(1000)) << cmp.id.value;
     }
     for (const LineItem& li : c.campaigns.line_items) {
-        EXPECT_EQ(li.bid.strategy, BidStrategy::manual_cpm) << li.id.value;
+        // Two line items bid from the embedded click model; the others at a manual CPM.
+        const BidStrategy expected = li.id.value == "li-acme-mrec-open"       ? BidStrategy::manual_cpc
+                                     : li.id.value == "li-globex-native-feed" ? BidStrategy::target_cpa
+                                                                              : BidStrategy::manual_cpm;
+        EXPECT_EQ(li.bid.strategy, expected) << li.id.value;
         EXPECT_GE(li.bid.cpm, Micros::cpm(0.5)) << li.id.value;
         EXPECT_LE(li.bid.cpm, Micros::cpm(6.0)) << li.id.value;
         for (const std::string& country : li.targeting.countries) {

@@ -11,6 +11,7 @@
 #include "bidline/config/config.h"
 #include "bidline/engine/cli_args.h"
 #include "bidline/engine/control_loop.h"
+#include "bidline/engine/demo_models.h"
 #include "bidline/engine/demo_traffic.h"
 #include "bidline/engine/engine_state.h"
 #include "bidline/engine/logging.h"
@@ -92,6 +93,8 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     if (args.has("port")) config.engine.listen_port = static_cast<std::uint16_t>(args.integer("port", 0, 0, 65535));
     if (args.has("shards")) config.engine.shards = static_cast<std::uint32_t>(args.integer("shards", 0, 1, 256));
     if (auto d = args.get("data-dir")) config.engine.data_dir = *d;
+    // The embedded demo bids with the click model built into the binary.
+    if (demo || !args.has("config")) use_demo_click_model(config);
     if (args.has("stream-port"))
         config.engine.stream_port = static_cast<std::uint16_t>(args.integer("stream-port", 0, 0, 65535));
     if (auto m = args.get("log-requests")) {
@@ -121,6 +124,7 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     const auto shared_budget = make_redis_budget_ledger(args, config, clock);
     ControlLoop control(state);
     if (shared_budget) control.set_shared_budget(shared_budget.get());
+    control.set_online_state_dir(std::filesystem::path(config.engine.data_dir) / "models" / "online");
     if (args.has("adjustment-interval-ms"))
         control.adjustment_interval = std::chrono::milliseconds(args.integer("adjustment-interval-ms", 60'000, 10, 86'400'000));
     // The ledger comes back from the event log exactly as acknowledged.

@@ -19,6 +19,7 @@
 #include "bidline/engine/engine_state.h"
 #include "bidline/engine/openrtb_parser.h"
 #include "bidline/engine/targeting_index.h"
+#include "bidline/models/creative_bandit.h"
 #include "bidline/pacing/bid_value.h"
 
 namespace bidline {
@@ -41,12 +42,15 @@ struct BidAnswer {
     std::string_view body;       // valid until the next handle()
 };
 
-// The first of the line item's creatives that its targeted media allow, that
-// the request's bcat/badv do not block, and that fits the imp (a banner of
-// one of its sizes, or any size when responsive); its size in w, h.
-// Null when none fits. Shared with /v1/predict, so it scores what would bid.
+// A creative of the line item that its targeted media allow, that the
+// request's bcat/badv do not block, and that fits the imp (a banner of one
+// of its sizes, or any size when responsive); its size in w, h. Null when
+// none fits. With a bandit (and its RNG): Thompson sampling among those that
+// fit; without (/v1/predict, a line item with one creative): the first.
 const Creative* pick_creative(const CompiledLineItem& li, const BidRequestView& request, const ImpView& imp,
-                              std::uint16_t& w, std::uint16_t& h);
+                              std::uint16_t& w, std::uint16_t& h,
+                              const models::CreativeBanditSnapshot* bandit = nullptr,
+                              models::Xorshift64Star* rng = nullptr);
 
 class BidPath {
 public:
@@ -86,14 +90,16 @@ private:
         double floor = 0;                  // CPM: the imp's, or the deal's
         double pctr = 0;                   // 0 = not scored
         std::uint8_t score = 0;            // ShardEvent::score
+        bool has_row = false;              // scored: its feature row went to the pick's row
     };
 
     BidAnswer bad_request(const OpenRtbError& err);
     BidAnswer no_bid(NoBidReason reason);
     // `chosen`: this request's picks for earlier imps; their charges count
     // against the lease too, since all picks are committed together.
+    // `best_row`: the feature row best was scored with (when best.has_row).
     bool pick_best(std::size_t imp, std::span<const Candidate> chosen, const Scores* given, Candidate& best,
-                   NoBidReason& why);
+                   std::array<float, models::kFeatureCount>& best_row, NoBidReason& why);
     // Value under the strategy, pacing, shading, max bid, floor, lease:
     // false (and why) when the candidate cannot bid.
     bool price(Candidate& c, const Scores& scores, double floor_cpm, std::string_view site,
@@ -119,9 +125,11 @@ private:
     // Throttle draws: xorshift64, seeded from the shard id so that replay
     // (one shard) is reproducible; never zero.
     std::uint64_t throttle_rng_ = 0;
+    models::Xorshift64Star creative_rng_{1};  // creative sampling
     double next_uniform();
     std::array<BidOut, 8> bids_{};
     std::array<PlacedBid, 8> placed_{};
+    std::array<std::array<float, models::kFeatureCount>, 8> chosen_rows_{};  // for the online learners
     std::size_t placed_count_ = 0;
     NoBidReason last_no_bid_ = NoBidReason::no_eligible;
     std::array<std::array<char, 20>, 8> bid_ids_{};

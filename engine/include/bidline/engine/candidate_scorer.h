@@ -9,7 +9,9 @@
 // scores instead of the active one, and whether a shadow version scores
 // beside it (counted, never bid with). A stale or missing active model
 // leaves the candidate unscored: its strategy falls back to conservative
-// bidding (pacing/bid_value.h).
+// bidding (pacing/bid_value.h). The online learners (ControlState::online)
+// then blend into pCTR/pCVR, or score alone a line item they know well
+// when no tree model does.
 //
 // One per shard (and one per /v1/predict call). Steady state allocates
 // nothing; use() allocates scratch when a new model set arrives.
@@ -42,6 +44,8 @@ struct ScoredCandidate {
     Scores scores;
     std::uint8_t bucket = 0;        // score_bucket(pCTR); 0 = not scored
     bool by_candidate = false;      // the click score came from the A/B candidate version
+    bool online_blended = false;    // the online learner's pCTR was blended into a tree model's
+    bool online_only = false;       // no tree model scored it: the online learner alone
     std::array<float, kModelRoles> shadow{};  // shadow predictions (NaN = none)
 };
 
@@ -75,6 +79,9 @@ public:
 
 private:
     const ServedModel* pick(ModelRole r, bool& by_candidate) const;
+    void score_with_trees(std::size_t n, const std::array<bool, kModelRoles>& wanted, std::span<ScoredCandidate> out);
+    void blend_online(const OnlineModel& online, std::span<const ScoringCandidate> candidates, const Catalog& catalog,
+                      std::span<ScoredCandidate> out);
     void count_drift(const ServedModel& click, float score);
 
     ModelCounters* counters_;

@@ -42,6 +42,8 @@
 #include "bidline/engine/adjustment_log.h"
 #include "bidline/engine/engine_state.h"
 #include "bidline/engine/model_monitor.h"
+#include "bidline/engine/creative_selection.h"
+#include "bidline/engine/online_learning.h"
 #include "bidline/engine/site_stats.h"
 #include "bidline/engine/minute_series.h"
 #include "bidline/engine/platform_report_book.h"
@@ -101,6 +103,12 @@ public:
     // times per second of real time, nobody reads them, and rendering them
     // every tick would cost more than the bidding being replayed.
     bool publish_observability = true;
+
+    // Online learning ([models.online]): where the learners' state is saved
+    // and reloaded (the serve command: DATA_DIR/models/online). Before
+    // start(); without it the learners start empty and save nothing.
+    void set_online_state_dir(const std::filesystem::path& dir);
+    const OnlineLearning* online_learning() const { return online_.get(); }
 
     // Platform-reported figures (thread-safe; the report endpoint records).
     PlatformReportBook& platform_reports() { return platform_reports_; }
@@ -243,6 +251,9 @@ private:
     std::int64_t site_table_us_ = 0;
     static constexpr std::int64_t kSiteStatsEveryUs = 5'000'000;
     ModelMonitor model_monitor_;
+    std::unique_ptr<OnlineLearning> online_;  // null when [models.online] is disabled
+    CreativeSelection creatives_;
+    std::uint64_t creatives_catalog_ = ~std::uint64_t{0};
     std::vector<CampaignClock> clocks_;                        // by campaign index
     std::unordered_map<std::string, std::int64_t> local_day_;  // by campaign id: survives catalog swaps
     std::unordered_map<std::string, ZoneOffsets> zones_;       // loaded once per zone name

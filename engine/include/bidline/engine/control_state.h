@@ -15,6 +15,9 @@
 
 namespace bidline {
 
+struct OnlineModel;      // online_learning.h
+struct CreativeChoices;  // creative_selection.h
+
 // The fitted market-price models of first-price shading, resolved per
 // (line item, context bucket): the bucket's own fit, else the line item's
 // pooled fit, else not ready. Rebuilt by the control thread when it refits
@@ -46,6 +49,12 @@ struct ControlState {
     std::vector<std::int16_t> utc_offset_minutes;
     std::vector<float> conversion_value;
     std::shared_ptr<const SiteStatsTable> site_stats;
+    // The online learners' weights (FTRL), blended with the tree models;
+    // null until they have learned something (or when disabled).
+    std::shared_ptr<const OnlineModel> online;
+    // Thompson sampling among each line item's creatives (null: serve the
+    // first that fits, as before any impression).
+    std::shared_ptr<const CreativeChoices> creatives;
 
     float multiplier_of(std::uint32_t i) const { return i < multiplier.size() ? multiplier[i] : 1.0f; }
     float pass_probability_of(std::uint32_t i) const { return i < pass_probability.size() ? pass_probability[i] : 1.0f; }

@@ -37,6 +37,11 @@ struct ShardResources {
     ShardCounters counters;
     std::unique_ptr<LineItemShardState[]> line_items;
     SpscRing<ShardEvent> events;  // shard -> control
+    // Feature rows of scored bids, for the online learners (shard ->
+    // control; only with [models.online] enabled). A full ring loses a
+    // training row, never money: counted in features_dropped.
+    SpscRing<BidFeatures> features{1u << 12};
+    Counter features_dropped{};
     ModelCounters models;
     Counter feed_events_accepted{};
     Counter feed_events_rejected{};
@@ -70,6 +75,7 @@ struct EngineState {
     EngineState(const Config& config, const Clock& clock);
 
     EngineSettings settings;
+    OnlineLearningSettings online_learning;  // [models.online]
     const Clock& clock;
     std::string notice_base_url;
     std::string io_backend = "unknown";

@@ -42,6 +42,7 @@ struct alignas(kCacheLine) ModelCounters {
     std::array<std::array<ModelSlotCounters, 2>, kModelRoles> slots{};  // [role][0 active, 1 candidate]
     Counter stale{};     // candidates bid without a model: the active one was stale
     Counter unscored{};  // candidates whose strategy needs a model, with none configured
+    Counter online_rows{};  // candidates the online learners scored (blended or alone)
     LatencyHistogram latency;  // one scoring batch (all roles), ns
     Counter batches{};
     // Sampled rows in the active click model's reference bins.

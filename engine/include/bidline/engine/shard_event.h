@@ -3,7 +3,10 @@
 // size and trivially copyable, so it travels through an SpscRing.
 #pragma once
 
+#include <array>
 #include <cstdint>
+
+#include "bidline/models/feature_builder.h"
 
 namespace bidline {
 
@@ -40,9 +43,20 @@ struct ShardEvent {
     // Bids only: site_key() of the request's domain or bundle (0 = none),
     // for the line item × site history of the model features.
     std::uint32_t site = 0;
+    // Bids only: the index of the creative served among the line item's
+    // creatives (0xff: unknown), for creative selection's counts.
+    std::uint8_t creative = 0xff;
 };
 inline constexpr std::uint8_t kScoredByCandidate = 0x80;
-static_assert(sizeof(ShardEvent) <= 48, "ShardEvent travels by value through the rings: keep it small");
+static_assert(sizeof(ShardEvent) <= 56, "ShardEvent travels by value through the rings: keep it small");
+
+// What a shard sends beside a scored bid for the online learners
+// (online_learning.h): the feature row the models scored, so that the
+// bid's outcome can later train on exactly what was predicted.
+struct BidFeatures {
+    std::uint64_t bid_key = 0;
+    std::array<float, models::kFeatureCount> row{};
+};
 
 // Bid ids travel as 16 hex digits of the bid key.
 inline std::uint64_t make_bid_key(std::uint16_t shard, std::uint64_t seq) { return (std::uint64_t{shard} << 48) | (seq & ((std::uint64_t{1} << 48) - 1)); }
