@@ -12,7 +12,10 @@
 #include <optional>
 #include <string>
 
+#include "bidline/config/stable_hash.h"
 #include "bidline/engine/control_loop.h"
+#include "bidline/engine/creative_selection.h"
+#include "bidline/engine/online_learning.h"
 #include "bidline/engine/http_request.h"
 #include "bidline/engine/router.h"
 #include "bidline/engine/synthetic_catalog.h"
@@ -73,16 +76,57 @@ std::string http_post(const std::string& body) {
 
 struct Outcome {
     std::uint64_t allocations = 0, bids = 0, no_bids = 0;
+    std::uint64_t online_scored = 0;  // candidates the online model scored while counting
 };
 
+// An online model that has learned every line item, and creative bandits,
+// as the control loop publishes them once wins and clicks have come in.
+void publish_learned(EngineState& state) {
+    OnlineLearningSettings settings;
+    settings.hash_bits = 12;
+    settings.min_impressions = 1;
+    OnlineLearning online(settings, {});
+    const auto catalog = state.catalog.load();
+    std::uint64_t key = 1;
+    for (const CompiledLineItem& li : catalog->line_items()) {
+        BidFeatures f;
+        f.bid_key = key;
+        f.row.fill(0.0f);
+        models::FeatureContext ctx;
+        ctx.line_item_id = fnv1a(li.model.id.value);
+        models::FeatureBuilder::build_candidate_slots(ctx, std::span<float, models::kFeatureCount>(f.row));
+        online.note_features(f);
+        online.note_win(key, 0);
+        online.note_click(key++, 0);
+    }
+    online.tick(std::int64_t{1} << 50);
+    CreativeSelection creatives;
+    creatives.sync(*catalog);
+    creatives.tick(0);
+    auto cs = std::make_shared<ControlState>(*state.control.load());
+    cs->online = online.published();
+    cs->creatives = creatives.published();
+    state.control.publish(std::move(cs));
+}
+
 // Serves requests through the router; with `log_requests`, every one of
-// them is also written to a real event log with its decision.
-Outcome serve_counted(bool log_requests) {
+// them is also written to a real event log with its decision. `learned`:
+// every line item bids max_clicks from the online model and has two
+// creatives to sample between.
+Outcome serve_counted(bool log_requests, bool learned = false) {
     ManualClock clock(Timestamp{std::chrono::sys_days{std::chrono::year{2026} / 6 / 1}.time_since_epoch()});
     Config config;
     config.engine.shards = 1;
     config.engine.request_log.mode = log_requests ? RequestLogMode::full : RequestLogMode::off;
     config.campaigns = synthetic_campaign_model(1000);
+    if (learned)
+        for (LineItem& li : config.campaigns.line_items) {
+            li.bid.strategy = BidStrategy::max_clicks;
+            li.bid.cpc = Micros::from_units(0.5);
+            Creative second = li.creatives.front();
+            second.id = CreativeId{second.id.value + "-b"};
+            li.creatives.push_back(std::move(second));
+        }
     EngineState state(config, clock);
     const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("bidline-noalloc-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
@@ -97,6 +141,7 @@ Outcome serve_counted(bool log_requests) {
     }
     ControlLoop control(state);
     control.tick();
+    if (learned) publish_learned(state);
     Router router(state, *state.shards[0]);
 
     // Requests that bid, and ones that do not (another country), each with its own id.
@@ -121,15 +166,16 @@ Outcome serve_counted(bool log_requests) {
         }
     };
     serve(20);  // warm-up: first-use allocations (parser buffers, scratch) happen here
-    control.tick();
+    if (!learned) control.tick();  // (a tick would publish its own, unlearned, state)
     router.refresh();  // snapshot pick-up happens between requests, outside the count
 
     bids = no_bids = 0;
+    const std::uint64_t online_before = read(state.shards[0]->models.online_rows);
     allocations = 0;
     counting = true;
     serve(100);
     counting = false;
-    Outcome out{allocations, bids, no_bids};
+    Outcome out{allocations, bids, no_bids, read(state.shards[0]->models.online_rows) - online_before};
     if (log) {
         log->stop();
         EXPECT_EQ(read(state.shards[0]->counters.request_log_written), 120u * wire.size());
@@ -142,6 +188,14 @@ Outcome serve_counted(bool log_requests) {
 TEST(NoAllocation, BidPathThroughRouterAllocatesNothingPerRequest) {
     const Outcome o = serve_counted(false);
     EXPECT_EQ(o.allocations, 0u) << "heap allocations in " << o.bids + o.no_bids << " requests";
+    EXPECT_GT(o.bids, 0u);
+    EXPECT_GT(o.no_bids, 0u);
+}
+
+TEST(NoAllocation, OnlineModelAndCreativeSamplingAllocateNothing) {
+    const Outcome o = serve_counted(false, true);
+    EXPECT_EQ(o.allocations, 0u) << "heap allocations in " << o.bids + o.no_bids << " requests";
+    EXPECT_GT(o.online_scored, o.bids);  // every bid was priced from the online model
     EXPECT_GT(o.bids, 0u);
     EXPECT_GT(o.no_bids, 0u);
 }
