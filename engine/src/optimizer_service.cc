@@ -275,6 +275,7 @@ void OptimizerService::apply() {
                 changed[it->first] = it->second.current_micros;
     }
     if (changed.empty()) return;
+    std::lock_guard writer(state_.catalog_writer);  // off the bid path: with campaign reloads only
     const auto current = state_.catalog.load();
     CampaignModel model = current->model();
     for (Campaign& c : model.campaigns)

@@ -1,14 +1,18 @@
 #include <signal.h>
 
+#include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cstdio>
 #include <filesystem>
 #include <ctime>
+#include <optional>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
 
 #include "bidline/config/config.h"
+#include "bidline/engine/campaign_reload.h"
 #include "bidline/engine/cli_args.h"
 #include "bidline/engine/control_loop.h"
 #include "bidline/engine/demo_models.h"
@@ -44,6 +48,9 @@ Flags override the file. --port 0 picks a free port (printed on stdout).
 demo is serve with the demo configuration plus a synthetic exchange sending
 bid requests (default 200/s) and the wins, clicks and conversions that follow.
 SIGTERM or SIGINT stops gracefully: in-flight requests finish, exit 0.
+SIGHUP reloads the advertisers, campaigns and line items from --config FILE
+(an invalid file changes nothing and is logged); [engine], [models] and
+[connectors] take effect at the next start.
 Redis Streams feed (feeds/README.md, "Redis Streams"; GET /v1/stats/redis_stream):
   --redis-stream redis://HOST[:PORT]/KEY[?group=G&consumer=C]   groups default to bidline, consumers too:
                                  give each process its own stable consumer name
@@ -114,6 +121,7 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);  // reload the campaigns
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
 
@@ -208,12 +216,29 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
         std::fflush(stdout);
     }
 
+    // SIGHUP reloads the campaigns from the configuration file; SIGINT,
+    // SIGTERM (or the --duration) stop.
+    const std::optional<std::string> config_file = demo ? std::nullopt : args.get("config");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(duration_s);
     int sig = 0;
-    if (duration_s > 0) {
-        timespec ts{duration_s, 0};
-        sig = sigtimedwait(&signals, nullptr, &ts);
-    } else {
-        sigwait(&signals, &sig);
+    for (;;) {
+        if (duration_s > 0) {
+            const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) break;
+            timespec ts{static_cast<time_t>(left.count() / 1'000'000'000), static_cast<long>(left.count() % 1'000'000'000)};
+            sig = sigtimedwait(&signals, nullptr, &ts);
+            if (sig < 0 && errno == EINTR) continue;
+        } else {
+            sigwait(&signals, &sig);
+        }
+        if (sig != SIGHUP) break;
+        if (!config_file) {
+            spdlog::warn("SIGHUP: the embedded demo configuration has no file to reload");
+            continue;
+        }
+        const ReloadOutcome r = reload_campaigns(state, *config_file);
+        if (r.applied) spdlog::info("{}", r.message);
+        else spdlog::error("{}", r.message);
     }
     spdlog::info("bidline stopping (signal {})", sig > 0 ? sig : 0);
     if (traffic) traffic->stop();

@@ -8,6 +8,7 @@
 #include <functional>
 #include <string_view>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,10 @@ struct EngineState {
     std::string notice_base_url;
     std::string io_backend = "unknown";
     Snapshot<Catalog> catalog;
+    // Writers of a new catalog (campaign reload, optimizer budgets) build it
+    // from the current one under this lock, so neither loses the other's
+    // change. Never taken on the bid path.
+    std::mutex catalog_writer;
     Snapshot<ControlState> control;
     Snapshot<ModelSet> models;            // published by the model registry (empty set until one exists)
     Snapshot<std::string> stats_json;     // rendered by the control thread each tick
