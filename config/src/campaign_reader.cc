@@ -72,14 +72,15 @@ private:
     void check(const TomlTable& table, std::string_view platform, const std::string& id, const std::string& campaign) {
         if (id.empty()) return;
         const toml::value& where = table.require(platform);
-        const auto [it, inserted] = first_.emplace(std::string(platform) + ":" + id,
-                                                   std::make_pair(campaign, static_cast<int>(where.location().line())));
+        // The line is looked up only for the error: see IdRegistry.
+        const auto [it, inserted] = first_.emplace(std::string(platform) + ":" + id, std::make_pair(campaign, &where));
         if (!inserted)
             table.fail_at(where, platform,
-                          "duplicate " + std::string(platform) + " campaign id \"" + id + "\" (already mapped to campaign \"" +
-                              it->second.first + "\" on line " + std::to_string(it->second.second) + ")");
+                          "duplicate " + std::string(platform) + " campaign id \"" + id +
+                              "\" (already mapped to campaign \"" + it->second.first + "\" on line " +
+                              std::to_string(line_of(*it->second.second)) + ")");
     }
-    std::unordered_map<std::string, std::pair<std::string, int>> first_;
+    std::unordered_map<std::string, std::pair<std::string, const toml::value*>> first_;
 };
 // managed_by = "google_ads": the platform runs this campaign's auctions; we
 // only set its bids and budget, so it must know the campaign's id there.

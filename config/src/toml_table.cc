@@ -10,8 +10,6 @@ namespace bidline::config_detail {
 
 namespace {
 
-int line_of(const toml::value& v) { return static_cast<int>(v.location().line()); }
-
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -49,6 +47,8 @@ std::string suggestion(std::string_view unknown, std::initializer_list<std::stri
 }
 
 }  // namespace
+
+int line_of(const toml::value& v) { return static_cast<int>(v.location().line()); }
 
 std::string_view describe_type(const toml::value& v) {
     switch (v.type()) {

@@ -69,6 +69,10 @@ private:
     std::vector<std::string_view> keys_;
 };
 
+// The 1-based line of a value. Costs a scan of the file up to the value
+// (toml11 does not store lines): call it to report an error, not per value.
+int line_of(const toml::value& v);
+
 // "a string", "an integer", ... for "expected X, got Y" messages.
 std::string_view describe_type(const toml::value& v);
 

@@ -32,10 +32,10 @@ RouteResponse metrics(const EngineState& state, const HttpRequest& req, std::str
 
 RouteResponse series(const EngineState& state, const ControlLoop& control, const HttpRequest& req, std::string& scratch) {
     if (!is_read(req)) return only_get(scratch);
-    int minutes = MinuteSeries::kMinutes;
+    int minutes = kSeriesMinutes;
     if (const std::string_view raw = query_param(req.query, "minutes"); !raw.empty()) {
         auto r = std::from_chars(raw.data(), raw.data() + raw.size(), minutes);
-        if (r.ec != std::errc{} || r.ptr != raw.data() + raw.size() || minutes < 1 || minutes > MinuteSeries::kMinutes)
+        if (r.ec != std::errc{} || r.ptr != raw.data() + raw.size() || minutes < 1 || minutes > kSeriesMinutes)
             return json_error(scratch, 400, "bad_query", "minutes: expected 1 to 1440");
     }
     std::string wanted;
@@ -43,16 +43,14 @@ RouteResponse series(const EngineState& state, const ControlLoop& control, const
     const auto frame = control.series().published();
     const auto catalog = state.catalog.load();
     JsonWriter j;
-    j.begin_object().field("now_minute", frame->now_minute).field("bucket_seconds", 60);
+    j.begin_object().field("now_minute", frame->now_minute()).field("bucket_seconds", 60);
     j.key("line_items").begin_array();
     bool found = wanted.empty();
     for (const CompiledLineItem& li : catalog->line_items()) {
         if (!li.present || (!wanted.empty() && li.model.id.value != wanted)) continue;
         found = true;
-        static const MinuteSeries kEmpty;
-        const MinuteSeries& s = li.index.value < frame->line_items.size() ? frame->line_items[li.index.value] : kEmpty;
         j.begin_object().field("id", li.model.id.value).field("campaign", li.model.campaign.value).key("series");
-        write_series_json(j, s, frame->now_minute, minutes);
+        write_series_json(j, *frame, li.index.value, minutes);
         j.end_object();
     }
     j.end_array().end_object();

@@ -32,6 +32,7 @@
 #include "bidline/engine/server.h"
 #include "bidline/feeds/event_log_group_commit.h"
 #include "main/commands.h"
+#include "main/release_memory.h"
 
 namespace bidline {
 namespace {
@@ -96,6 +97,7 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     setup_json_logging();
 
     Config config = (!demo && args.has("config")) ? load_config_file(args.required("config")) : load_demo_config();
+    release_free_memory();  // the parsed document's pages, before the engine allocates its own
     if (auto h = args.get("host")) config.engine.listen_host = *h;
     if (args.has("port")) config.engine.listen_port = static_cast<std::uint16_t>(args.integer("port", 0, 0, 65535));
     if (args.has("shards")) config.engine.shards = static_cast<std::uint32_t>(args.integer("shards", 0, 1, 256));
