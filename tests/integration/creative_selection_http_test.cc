@@ -29,9 +29,12 @@ struct Served {
     std::string bid_id, creative;
 };
 
-Served bid(HttpClient& http, int n) {
+// `required`: a no-bid fails the test (else it gives an empty Served).
+Served bid(HttpClient& http, int n, bool required = true) {
     const auto r = http.request("POST", "/openrtb2/bid", request(n));
-    EXPECT_EQ(r.status, 200) << r.body;
+    if (required) {
+        EXPECT_EQ(r.status, 200) << r.body;
+    }
     if (r.status != 200) return {};
     simdjson::dom::parser p;
     const auto b = p.parse(r.body)["seatbid"].at(0)["bid"].at(0);
@@ -42,6 +45,7 @@ TEST(CreativeSelectionHttp, ClicksSteerServingToTheCreativePeopleClick) {
     test::MiniConfig c;
     c.engine = "shards = 1\ncontrol_tick_ms = 50\n";
     c.daily_budget = 1'000'000;
+    c.campaign_extra = "pacing = \"asap\"\n";  // leases are not held to the day's plan
     c.creative_extra = "[[line_item.creative]]\nid = \"cr-b\"\nformat = \"banner\"\nw = 300\nh = 250\n"
                        "markup = \"<div>ad b</div>\"\n";
     EngineProcess engine({"serve", "--config", test::write_mini_config("creatives.toml", c).string()});
@@ -67,12 +71,18 @@ TEST(CreativeSelectionHttp, ClicksSteerServingToTheCreativePeopleClick) {
     // one goes (almost) all to cr-b, within a bounded number of batches.
     int best_share = 0;
     for (int batch = 0; batch < 60 && best_share < 95; ++batch) {
-        int b = 0;
-        for (int n = 0; n < 100; ++n) b += bid(http, 1000 + batch * 100 + n).creative == "cr-b";
-        best_share = std::max(best_share, b);
+        // Bids in flight hold lease money until they expire: a no-bid here
+        // is the budget gate, not creative selection. Share of those answered.
+        int b = 0, answered = 0;
+        for (int n = 0; n < 100; ++n) {
+            const Served s = bid(http, 1000 + batch * 100 + n, false);
+            answered += !s.bid_id.empty();
+            b += s.creative == "cr-b";
+        }
+        if (answered >= 50) best_share = std::max(best_share, 100 * b / answered);
         if (best_share < 95) usleep(100'000);
     }
-    EXPECT_GE(best_share, 95) << "served cr " << served["cr"] << ", cr-b " << served["cr-b"];
+    EXPECT_GE(best_share, 95) << "% of a batch's bids; served cr " << served["cr"] << ", cr-b " << served["cr-b"];
 
     // /v1/stats: both creatives with the impressions and clicks they had.
     const std::string stats = http.request("GET", "/v1/stats").body;
