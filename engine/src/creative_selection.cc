@@ -33,24 +33,21 @@ void CreativeSelection::sync(const Catalog& catalog) {
     }
 }
 
-CreativeSelection::Entry* CreativeSelection::entry(std::uint32_t line_item, std::uint8_t creative) {
-    if (line_item >= by_line_item_.size() || !by_line_item_[line_item]) return nullptr;
-    Entry* e = by_line_item_[line_item].get();
-    return creative < e->bandit.size() ? e : nullptr;
-}
-
 void CreativeSelection::record_impression(std::uint32_t line_item, std::uint8_t creative, std::int64_t t_us) {
-    if (Entry* e = entry(line_item, creative)) {
-        e->bandit.record(creative, 1, 0, at(t_us));
-        changed_ = true;
-    }
+    record(line_item, creative, 1, 0, t_us);
 }
 
 void CreativeSelection::record_click(std::uint32_t line_item, std::uint8_t creative, std::int64_t t_us) {
-    if (Entry* e = entry(line_item, creative)) {
-        e->bandit.record(creative, 0, 1, at(t_us));
-        changed_ = true;
-    }
+    record(line_item, creative, 0, 1, t_us);
+}
+
+void CreativeSelection::record(std::uint32_t line_item, std::uint8_t creative, double impressions, double clicks,
+                               std::int64_t t_us) {
+    if (line_item >= by_line_item_.size() || !by_line_item_[line_item]) return;
+    models::CreativeBandit& bandit = by_line_item_[line_item]->bandit;
+    if (creative >= bandit.size()) return;  // not an index of this line item's creatives (0xff: unknown)
+    bandit.record(creative, impressions, clicks, at(t_us));
+    changed_ = true;
 }
 
 void CreativeSelection::tick(std::int64_t now_us) {

@@ -113,13 +113,17 @@ void OnlineLearning::save_counts() const {
     write_file_durably(dir_ / "line_items.tsv", text);
 }
 
+OnlineLearning::Recent& OnlineLearning::slot_of(std::uint64_t bid_key) {
+    return recent_[slot_hash(bid_key) & (kRecentBids - 1)];
+}
+
 OnlineLearning::Recent* OnlineLearning::recent(std::uint64_t bid_key) {
-    Recent& r = recent_[slot_hash(bid_key) & (kRecentBids - 1)];
+    Recent& r = slot_of(bid_key);
     return r.bid_key == bid_key && bid_key != 0 ? &r : nullptr;
 }
 
 void OnlineLearning::note_features(const BidFeatures& f) {
-    Recent& slot = recent_[slot_hash(f.bid_key) & (kRecentBids - 1)];
+    Recent& slot = slot_of(f.bid_key);
     const bool outcome_first = slot.bid_key == f.bid_key;  // its win or click overtook it
     if (!outcome_first) slot = Recent{.bid_key = f.bid_key};
     slot.row = f.row;
@@ -136,7 +140,7 @@ void OnlineLearning::note_features(const BidFeatures& f) {
 void OnlineLearning::note_win(std::uint64_t bid_key, std::int64_t t_us) {
     Recent* r = recent(bid_key);
     if (r == nullptr) {  // the row has not arrived yet (or never will)
-        Recent& slot = recent_[slot_hash(bid_key) & (kRecentBids - 1)];
+        Recent& slot = slot_of(bid_key);
         slot = Recent{.bid_key = bid_key, .won = true, .won_us = t_us};
         return;
     }
@@ -158,7 +162,7 @@ void OnlineLearning::note_click(std::uint64_t bid_key, std::int64_t t_us) {
         r->bid_key = 0;
     } else {
         if (r == nullptr) {
-            Recent& slot = recent_[slot_hash(bid_key) & (kRecentBids - 1)];
+            Recent& slot = slot_of(bid_key);
             slot = Recent{.bid_key = bid_key};
             r = &slot;
         }
@@ -175,13 +179,7 @@ void OnlineLearning::expose(Learner& l, std::uint64_t bid_key, const Recent& r, 
     const std::size_t cap = &l == &click_ ? kMaxWaitingImpressions : kMaxWaitingClicks;
     while (l.waiting.size() >= cap && !l.order.empty()) {
         // Full: the oldest row is labelled now, before its window closes.
-        const auto [since, key] = l.order.front();
-        l.order.pop_front();
-        if (auto it = l.waiting.find(key); it != l.waiting.end() && it->second.since_us == since) {
-            learn(l, it->second, it->second.positive ? 1.0 : 0.0);
-            l.waiting.erase(it);
-            ++l.labelled_early;
-        }
+        if (label_oldest(l)) ++l.labelled_early;
     }
     if (!l.waiting.try_emplace(bid_key, Waiting{since_us, false, r.row}).second) return;
     l.order.emplace_back(since_us, bid_key);
@@ -205,15 +203,18 @@ void OnlineLearning::learn(Learner& l, const Waiting& w, double label) {
     if (!std::isnan(line_item)) l.learned[static_cast<std::uint32_t>(line_item)] += 1.0f;
 }
 
+bool OnlineLearning::label_oldest(Learner& l) {
+    const auto [since, key] = l.order.front();
+    l.order.pop_front();
+    const auto it = l.waiting.find(key);
+    if (it == l.waiting.end() || it->second.since_us != since) return false;  // already gone
+    learn(l, it->second, it->second.positive ? 1.0 : 0.0);
+    l.waiting.erase(it);
+    return true;
+}
+
 void OnlineLearning::expire(Learner& l, std::int64_t now_us) {
-    while (!l.order.empty() && now_us - l.order.front().first >= l.window_us) {
-        const auto [since, key] = l.order.front();
-        l.order.pop_front();
-        if (auto it = l.waiting.find(key); it != l.waiting.end() && it->second.since_us == since) {
-            learn(l, it->second, it->second.positive ? 1.0 : 0.0);
-            l.waiting.erase(it);
-        }
-    }
+    while (!l.order.empty() && now_us - l.order.front().first >= l.window_us) label_oldest(l);
 }
 
 void OnlineLearning::tick(std::int64_t now_us) {

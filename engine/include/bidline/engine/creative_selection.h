@@ -56,7 +56,7 @@ private:
         std::vector<std::string> creative_ids;  // to notice a reload that changed them
         models::CreativeBandit bandit;
     };
-    Entry* entry(std::uint32_t line_item, std::uint8_t creative);
+    void record(std::uint32_t line_item, std::uint8_t creative, double impressions, double clicks, std::int64_t t_us);
     void publish();
 
     models::CreativeBanditConfig config_;

@@ -109,12 +109,15 @@ private:
         std::uint64_t rows_published = 0;  // rows_seen() behind the published weights
     };
 
-    Recent* recent(std::uint64_t bid_key);
+    Recent& slot_of(std::uint64_t bid_key);  // the direct-mapped slot, whoever holds it
+    Recent* recent(std::uint64_t bid_key);    // the slot if it holds this bid
     // The impression (or click) is complete: its row waits for the outcome.
     void expose(Learner& l, std::uint64_t bid_key, const Recent& r, std::int64_t since_us);
     // The outcome arrived: the row will be a positive.
     bool resolve(Learner& l, std::uint64_t bid_key);
     void learn(Learner& l, const Waiting& w, double label);
+    // Learns the oldest waiting row with its label; false if it had already left.
+    bool label_oldest(Learner& l);
     void expire(Learner& l, std::int64_t now_us);
     void load(Learner& l, const char* name);
     // line_items.tsv: the per line item counts beside the learners' state.
