@@ -294,6 +294,10 @@ bool BidPath::price(Candidate& c, const Scores& scores, double floor_cpm, std::s
     // Lease gate: one impression costs CPM/1000; the shard may only
     // commit what the control thread granted it.
     LineItemShardState& lease = shard_.line_items[i];
+    if (control_->shared_lease_lapsed(i, now_us_)) {
+        why = NoBidReason::budget;
+        return false;
+    }
     std::int64_t charge = price.value() / 1000;
     for (const Candidate& earlier : chosen)
         if (earlier.line_item == i) charge += earlier.price.value() / 1000;

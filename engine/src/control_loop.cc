@@ -380,6 +380,10 @@ void ControlLoop::publish_control(std::int64_t now_us) {
                 static_cast<float>(static_cast<double>(l.conversion_value) / 1e6 / static_cast<double>(l.conversions));
     }
     cs->shading = shading_table_;
+    if (shared_budget_ != nullptr) {
+        cs->shared_budget = shared_line_items_;
+        cs->shared_lease_until_us = shared_lease_until_us_;
+    }
     if (online_) cs->online = online_->published();
     cs->creatives = creatives_.published();
     state_.control.publish(std::move(cs));

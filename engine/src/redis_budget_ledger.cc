@@ -202,11 +202,13 @@ std::optional<std::vector<std::vector<std::int64_t>>> RedisBudgetLedger::run(
 
 std::optional<std::vector<SharedBudgetGrant>> RedisBudgetLedger::sync(std::span<const SharedBudgetRequest> requests) {
     const std::string lease_ttl = std::to_string(options_.lease_ttl.count());
-    const std::string key_ttl = std::to_string(std::chrono::milliseconds(options_.key_ttl).count());
+    const std::string day_key_ttl = std::to_string(std::chrono::milliseconds(options_.key_ttl).count());
+    const std::string lifetime_key_ttl = std::to_string(std::chrono::milliseconds(options_.key_ttl_lifetime).count());
     std::vector<std::vector<std::string>> calls;
     calls.reserve(2 * requests.size());
     for (const SharedBudgetRequest& r : requests) {
         const std::string k = key(r.scope);
+        const std::string& key_ttl = r.lifetime ? lifetime_key_ttl : day_key_ttl;
         calls.push_back({"report", k, options_.node, std::to_string(r.node_spend), key_ttl});
         calls.push_back({"acquire", k, options_.node, std::to_string(std::max<std::int64_t>(0, r.want)),
                          std::to_string(r.budget), lease_ttl, key_ttl});

@@ -266,6 +266,7 @@ public:
         return std::vector<SharedBudgetGrant>(requests.size(), SharedBudgetGrant{*lease, 0, 0});
     }
     double max_lease_share() const override { return 0.0025; }
+    std::chrono::milliseconds lease_ttl() const override { return 1000ms; }
     const SharedBudgetStatus& status() const override { return status_; }
 
 private:
@@ -306,6 +307,86 @@ TEST(SharedBudgetControlLoop, ShardLeasesStayWithinTheNodeLeaseAndNothingNewWith
     EXPECT_EQ(lease.granted_micros.load(), 5000) << "only lease - outstanding is new";
 }
 
+TEST(SharedBudgetControlLoop, ShardsStopSpendingWhenTheNodeLeaseMayHaveExpired) {
+    // "free" has no budget anywhere: no shared scope, so no deadline either.
+    const Config config = make_config({{.id = "li", .cpm = "2.0"}, {.id = "free", .campaign = "open"}},
+                                      {{.daily_budget = "10.0"}, {.id = "open", .daily_budget = "0"}});
+    TestEngine e(config);
+    FakeSharedBudget shared;
+    shared.lease = 10'000;
+    e.control.set_shared_budget(&shared);
+    e.control.tick();
+    const std::uint32_t li = e.index_of("li");
+    ASSERT_EQ(e.shard.line_items[li].granted_micros.load(), 8000) << "four of its $2 CPM bids";
+    const std::string request = request_json(kBannerImp, kSite);
+    ASSERT_EQ(e.bid(request).status, 200);
+    ASSERT_EQ(e.shard.line_items[li].charged_micros.load(), 2000) << "the $2 CPM line item wins the imp";
+
+    // The control thread stalls (no tick) past 80 % of the 1 s ttl: the
+    // shard still holds 6000 of slice but must not spend it, because the
+    // node's lease may be gone from Redis and others may hold that room.
+    e.clock.advance(800ms);
+    const BidAnswer late = e.bid(request);
+    EXPECT_EQ(late.status, 200) << "the line item without a shared budget still bids";
+    EXPECT_EQ(e.shard.line_items[li].charged_micros.load(), 2000) << "nothing more on the shared budget";
+    EXPECT_EQ(e.shard.line_items[e.index_of("free")].charged_micros.load(), 1000);
+
+    e.control.tick();  // back: a sync renews the lease, and the slice is usable again
+    EXPECT_EQ(e.bid(request).status, 200);
+    EXPECT_EQ(e.shard.line_items[li].charged_micros.load(), 4000);
+    const std::string stats = *e.state.stats_json.load();
+    EXPECT_NE(stats.find(R"("lease_lapses":1)"), std::string::npos) << stats;
+
+    shared.lease.reset();  // Redis away: the deadline is not renewed
+    e.clock.advance(500ms);
+    e.control.tick();
+    EXPECT_EQ(e.bid(request).status, 200) << "within the deadline the held slice still spends";
+    e.clock.advance(400ms);
+    e.control.tick();
+    const std::int64_t charged = e.shard.line_items[li].charged_micros.load();
+    (void)e.bid(request);
+    EXPECT_EQ(e.shard.line_items[li].charged_micros.load(), charged) << "past it, nothing";
+}
+
+TEST(SharedBudgetControlLoop, ALeaseSmallerThanWhatIsOutTakesBackTheUnusedSlices) {
+    const Config config = make_config({{.id = "li"}}, {{.daily_budget = "10.0"}});
+    TestEngine e(config);
+    FakeSharedBudget shared;
+    shared.lease = 5000;
+    e.control.set_shared_budget(&shared);
+    e.control.tick();
+    const std::string request = request_json(kBannerImp, kSite);
+    ASSERT_EQ(e.bid(request).status, 200);  // 1000 in flight, 3000 unused (a slice is four $1 CPM bids)
+    const LineItemShardState& lease = e.shard.line_items[e.index_of("li")];
+
+    // The lease lapsed and another node took the room: 1500 is all that is left.
+    shared.lease = 1500;
+    e.control.tick();
+    EXPECT_EQ(lease.granted_micros.load(), 1500) << "unused slice taken back, then lease - in flight granted";
+    EXPECT_EQ(e.ledger("li").granted_total, 1500);
+    EXPECT_EQ(e.bid(request).status, 204) << "1500 - the 1000 in flight leaves 500: not a $1 CPM bid";
+    EXPECT_EQ(lease.charged_micros.load(), 1000);
+    const std::string stats = *e.state.stats_json.load();
+    EXPECT_NE(stats.find(R"("revoked_micros":3000)"), std::string::npos) << stats;
+}
+
+TEST(SharedBudgetControlLoop, LifetimeBudgetsAreSharedScopesToo) {
+    const Config config = make_config({{.id = "li", .extra = "lifetime_budget = 3.0"}},
+                                      {{.daily_budget = "0", .extra = "lifetime_budget = 20.0"}});
+    TestEngine e(config);
+    FakeSharedBudget shared;
+    shared.lease = 3000;
+    e.control.set_shared_budget(&shared);
+    e.control.tick();
+    ASSERT_EQ(shared.last.size(), 2u);
+    EXPECT_EQ(shared.last[0].scope, "campaign:cmp:lifetime");
+    EXPECT_TRUE(shared.last[0].lifetime);
+    EXPECT_EQ(shared.last[0].budget, 20'000'000);
+    EXPECT_EQ(shared.last[1].scope, "line_item:li:lifetime");
+    EXPECT_EQ(shared.last[1].budget, 3'000'000);
+    EXPECT_EQ(e.shard.line_items[e.index_of("li")].granted_micros.load(), 3000);
+}
+
 TEST(SharedBudgetControlLoop, WithoutASharedLedgerNothingChanges) {
     const Config config = make_config({{.id = "li"}}, {{.daily_budget = "10.0"}});
     TestEngine e(config);
@@ -328,11 +409,21 @@ std::filesystem::path shared_campaign_config() {
     return write_mini_config("shared_budget.toml", c);
 }
 
+// The same campaign with a lifetime budget of $0.50 and no daily budget.
+std::filesystem::path lifetime_campaign_config() {
+    MiniConfig c;
+    c.engine = "shards = 1\ncontrol_tick_ms = 50\n";
+    c.daily_budget = 0;
+    c.campaign_extra = "pacing = \"asap\"\nlifetime_budget = 0.5\n";
+    return write_mini_config("lifetime_budget.toml", c);
+}
+
 std::unique_ptr<EngineProcess> start_node(const RedisServer& redis, const std::string& node,
-                                          std::vector<std::string> extra = {}) {
+                                          std::vector<std::string> extra = {},
+                                          const std::filesystem::path& config = shared_campaign_config()) {
     std::vector<std::string> args{"serve",
                                   "--config",
-                                  shared_campaign_config().string(),
+                                  config.string(),
                                   "--budget-ledger",
                                   redis.url("shared"),
                                   "--node",
@@ -462,6 +553,32 @@ TEST(RedisBudgetLedgerEngines, ThreeEnginesBiddingTogetherStayWithinTheBudget) {
     while (SteadyClock::now() < deadline && field(client, shared_key(), "spend") != total)
         std::this_thread::sleep_for(20ms);
     EXPECT_EQ(field(client, shared_key(), "spend"), total) << "every engine reported its spend";
+}
+
+TEST(RedisBudgetLedgerEngines, TwoEnginesShareALifetimeBudget) {
+    RedisServer redis;
+    const auto config = lifetime_campaign_config();
+    auto a = start_node(redis, "a", {}, config), b = start_node(redis, "b", {}, config);
+    Exchange xa(*a), xb(*b);
+    run_until_spent({&xa, &xb}, 2500ms);
+    xa.stop();
+    xb.stop();
+    const std::int64_t spend_a = settled_spend(*a, xa.billed()), spend_b = settled_spend(*b, xb.billed());
+    EXPECT_EQ(spend_a, xa.billed());
+    EXPECT_EQ(spend_b, xb.billed());
+    EXPECT_GT(spend_a, 0);
+    EXPECT_GT(spend_b, 0);
+    // Each engine alone would spend the whole $0.50: together they spend it once.
+    EXPECT_LE(spend_a + spend_b, kBudget + kTolerance);
+    EXPECT_GE(spend_a + spend_b, kBudget - 2 * kCharge);
+    RedisClient client(redis.host(), redis.port());
+    const std::string key = "shared:budget:campaign:cmp:lifetime";
+    const auto deadline = SteadyClock::now() + 5s;
+    while (SteadyClock::now() < deadline && field(client, key, "spend") != spend_a + spend_b)
+        std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(field(client, key, "spend"), spend_a + spend_b) << "one key for the flight, not one per day";
+    EXPECT_GT(std::stoll(client.command({"PTTL", key})), std::int64_t{30} * 24 * 3'600'000)
+        << "a lifetime key outlives a day's";
 }
 
 TEST(RedisBudgetLedgerEngines, AnEngineKilledHoldingALeaseFreesItAfterTheTtl) {

@@ -241,6 +241,11 @@ private:
     SharedBudgetLedger* shared_budget_ = nullptr;
     std::vector<SharedScope> shared_scopes_;  // last tick's, for /v1/stats
     std::vector<std::int64_t> shared_room_campaign_, shared_room_line_item_;  // by index; consumed by grant_leases()
+    LineItemSet shared_line_items_;          // under a shared scope: they spend only while the lease lives
+    std::int64_t shared_lease_until_us_ = 0;  // the shards' deadline (publish_control() hands it on)
+    std::uint64_t shared_lease_lapses_ = 0;   // syncs that found the deadline passed (a stall or Redis away)
+    std::int64_t shared_revoked_micros_ = 0;  // unused shard slices taken back
+    std::int64_t revoke_unused_leases(std::uint32_t line_item);
 
     EngineState& state_;
     std::shared_ptr<const Catalog> catalog_;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -55,11 +56,21 @@ struct ControlState {
     // Thompson sampling among each line item's creatives (null: serve the
     // first that fits, as before any impression).
     std::shared_ptr<const CreativeChoices> creatives;
+    // Budgets shared with other nodes (redis_budget_ledger.h): the line items
+    // under a shared scope may only spend while this node's lease there is
+    // surely alive. The deadline travels in the snapshot, so a control
+    // thread that stalls past it (or lost Redis) stops its shards all the
+    // same; other nodes may take the room once the lease expires in Redis.
+    LineItemSet shared_budget;  // empty: no shared budgets
+    std::int64_t shared_lease_until_us = std::numeric_limits<std::int64_t>::max();
 
     float multiplier_of(std::uint32_t i) const { return i < multiplier.size() ? multiplier[i] : 1.0f; }
     float pass_probability_of(std::uint32_t i) const { return i < pass_probability.size() ? pass_probability[i] : 1.0f; }
     std::int32_t utc_offset_of(std::uint32_t i) const { return i < utc_offset_minutes.size() ? utc_offset_minutes[i] : 0; }
     double conversion_value_of(std::uint32_t i) const { return i < conversion_value.size() ? conversion_value[i] : 0.0; }
+    bool shared_lease_lapsed(std::uint32_t i, std::int64_t now_us) const {
+        return now_us >= shared_lease_until_us && (i >> 6) < shared_budget.word_count() && shared_budget.test(i);
+    }
     MarketPriceFit shading_fit(std::uint32_t i, std::uint8_t context) const { return shading ? shading->fit(i, context) : MarketPriceFit{}; }
 };
 

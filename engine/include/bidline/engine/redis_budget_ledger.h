@@ -36,10 +36,13 @@ struct Config;
 
 // What a node tells the shared ledger about one scope in one tick.
 struct SharedBudgetRequest {
-    std::string scope;            // e.g. "campaign:cmp:2026-11-23" (the day is the scope's local day)
-    std::int64_t node_spend = 0;  // this node's spend in the scope today, cumulative (micros)
+    // e.g. "campaign:cmp:2026-11-23" for a daily budget (the scope's local
+    // day), "campaign:cmp:lifetime" for a lifetime budget.
+    std::string scope;
+    std::int64_t node_spend = 0;  // this node's spend in the scope (today or ever), cumulative (micros)
     std::int64_t want = 0;        // the lease this node would like to hold from now on (micros)
-    std::int64_t budget = 0;      // the scope's daily budget (micros)
+    std::int64_t budget = 0;      // the scope's budget (micros)
+    bool lifetime = false;        // a lifetime scope's key lives on after the day (key_ttl_lifetime)
 };
 
 // What the shared ledger answered.
@@ -68,6 +71,8 @@ public:
     // The largest lease a node asks for per scope, as a share of the scope's
     // daily budget: with N nodes, N × this bounds the overspend if all die.
     [[nodiscard]] virtual double max_lease_share() const = 0;
+    // How long a granted lease lives in the shared ledger unless renewed.
+    [[nodiscard]] virtual std::chrono::milliseconds lease_ttl() const = 0;
     [[nodiscard]] virtual const SharedBudgetStatus& status() const = 0;
 };
 
@@ -79,6 +84,9 @@ struct RedisBudgetLedgerOptions {
     std::chrono::milliseconds lease_ttl{5000};
     double max_lease_share = 0.0025;  // 0.25 % of the daily budget per node and scope
     std::chrono::hours key_ttl{72};   // a day's key outlives its day by a few days, for inspection
+    // A lifetime budget's key must outlive the flight; refreshed at every
+    // sync, it only lapses when no node has bid on the scope for this long.
+    std::chrono::hours key_ttl_lifetime{24 * 400};
     // A tick must not hang on Redis: short timeouts, and after a failure the
     // next connection attempt waits this long (ticks meanwhile fail fast).
     std::chrono::milliseconds connect_timeout{200};
@@ -101,6 +109,7 @@ public:
     [[nodiscard]] std::optional<std::vector<SharedBudgetGrant>> sync(
         std::span<const SharedBudgetRequest> requests) override;
     [[nodiscard]] double max_lease_share() const override { return options_.max_lease_share; }
+    [[nodiscard]] std::chrono::milliseconds lease_ttl() const override { return options_.lease_ttl; }
     [[nodiscard]] const SharedBudgetStatus& status() const override { return status_; }
     [[nodiscard]] const RedisBudgetLedgerOptions& options() const { return options_; }
 

@@ -83,8 +83,9 @@ struct alignas(kCacheLine) ShardCounters {
 };
 
 // Per shard, per line item (indexed by dense LineItemIndex). `charged` is
-// written by the shard; `granted` by the control thread (cumulative, only
-// grows): the shard may bid while charged + price <= granted.
+// written by the shard; `granted` by the control thread (cumulative; it
+// grows, except when a shared budget's lease shrinks and the control thread
+// takes back the unused part): the shard may bid while charged + price <= granted.
 struct LineItemShardState {
     std::atomic<std::int64_t> granted_micros{0};
     std::atomic<std::int64_t> charged_micros{0};
