@@ -98,6 +98,27 @@ std::size_t AdjustmentLog::size() const {
     return window_.size();
 }
 
+AdjustmentLog::Tail AdjustmentLog::newest(std::size_t n) const {
+    std::lock_guard lock(mu_);  // the control thread saving its state
+    const std::size_t from = window_.size() > n ? window_.size() - n : 0;
+    Tail t{{window_.begin() + static_cast<std::ptrdiff_t>(from), window_.end()}, evicted_through_};
+    if (from > 0) t.evicted_through = window_[from - 1].seq;
+    return t;
+}
+
+void AdjustmentLog::restore(Tail saved) {
+    std::lock_guard lock(mu_);  // at start, before the first tick
+    auto& a = saved.adjustments;
+    std::sort(a.begin(), a.end(), [](const Adjustment& x, const Adjustment& y) { return x.seq < y.seq; });
+    window_.assign(std::make_move_iterator(a.begin()), std::make_move_iterator(a.end()));
+    evicted_through_ = saved.evicted_through;
+    while (window_.size() > capacity_) {
+        evicted_through_ = window_.front().seq;
+        window_.pop_front();
+    }
+    last_seq_ = std::max({last_seq_, evicted_through_, window_.empty() ? 0 : window_.back().seq});
+}
+
 bool AdjustmentGate::should_send(std::int64_t wanted, std::int64_t now_us, double threshold,
                                  std::chrono::seconds max_quiet) const {
     if (!last_) return true;

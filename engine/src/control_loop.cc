@@ -69,6 +69,7 @@ void ControlLoop::stop() {
     if (thread_.joinable()) thread_.join();
     tick();
     if (online_) online_->save();
+    save_pacing_state(state_.clock.now().time_since_epoch().count());
 }
 
 void ControlLoop::tick() {
@@ -79,7 +80,9 @@ void ControlLoop::tick() {
     expire(now);
     observe_traffic(now);
     run_pacing(now);
-    run_adjustments(now);  // platform-managed campaigns: control_loop_adjustments.cc
+    // Platform-managed campaigns (control_loop_adjustments.cc). What went
+    // out is saved at once, so a restart does not send it again.
+    if (run_adjustments(now) || now - pacing_saved_us_ >= kPacingSaveEveryUs) save_pacing_state(now);
     sync_shared_budget();
     grant_leases();
     refit_shading(now);  // control_loop_shading.cc

@@ -63,9 +63,10 @@ std::optional<BidTerm> bid_term(const BidSettings& b) {
 
 }  // namespace
 
-void ControlLoop::run_adjustments(std::int64_t now_us) {
+bool ControlLoop::run_adjustments(std::int64_t now_us) {
     const std::int64_t interval_us = std::chrono::duration_cast<std::chrono::microseconds>(adjustment_interval).count();
-    if (adjustments_last_us_ != 0 && now_us - adjustments_last_us_ < interval_us) return;
+    if (adjustments_last_us_ != 0 && now_us - adjustments_last_us_ < interval_us) return false;
+    const std::uint64_t seq_before = adjustments_.last_seq();
     const double dt = adjustments_last_us_ != 0 ? static_cast<double>(now_us - adjustments_last_us_) / 1e6 : 0.0;
     adjustments_last_us_ = now_us;
     const Catalog& cat = *catalog_;
@@ -109,6 +110,7 @@ void ControlLoop::run_adjustments(std::int64_t now_us) {
             m.controller = make_pacing_controller(
                 controller_kind == PacingControllerKind::throttle ? PacingControllerKind::pid : controller_kind,
                 BidDirection::both);
+            resume_controller(resumed_managed_, camp.id.value, *m.controller, m.multiplier, nullptr);
         }
         bool held = false;
         if (dt > 0 && budget > 0 && !k.plan.asap()) {
@@ -148,6 +150,7 @@ void ControlLoop::run_adjustments(std::int64_t now_us) {
         m.bid.sent(value, now_us);
         adjustments_.append(std::move(a));
     }
+    return adjustments_.last_seq() != seq_before;
 }
 
 }  // namespace bidline

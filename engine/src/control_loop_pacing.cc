@@ -36,8 +36,18 @@ void ControlLoop::roll_day(std::int64_t now_us) {
     const std::int64_t now_s = floor_div(now_us, 1'000'000);
     if (clocks_version_ != cat.version()) {
         // A new catalog: zones and dayparts may have changed; plans are rebuilt.
+        // The spend rates carry over (by campaign id): restarting them from
+        // zero would read the whole day's spend as this tick's.
+        std::unordered_map<std::string, CampaignClock> before;
+        for (CampaignClock& k : clocks_) before.emplace(k.campaign_id, std::move(k));
         clocks_.assign(cat.campaigns().size(), CampaignClock{});
         for (const CompiledCampaign& c : cat.campaigns()) {
+            CampaignClock& k = clocks_[c.index.value];
+            k.campaign_id = c.model.id.value;
+            if (auto old = before.find(k.campaign_id); old != before.end()) {
+                k.rate = old->second.rate;
+                k.last_spend = old->second.last_spend;
+            }
             auto it = zones_.find(c.timezone);
             if (it == zones_.end()) {
                 ZoneOffsets z = ZoneOffsets::utc();
@@ -48,8 +58,8 @@ void ControlLoop::roll_day(std::int64_t now_us) {
                 }
                 it = zones_.emplace(c.timezone, std::move(z)).first;
             }
-            clocks_[c.index.value].zone = it->second;
-            clocks_[c.index.value].local_day = std::numeric_limits<std::int64_t>::min();
+            k.zone = it->second;
+            k.local_day = std::numeric_limits<std::int64_t>::min();
         }
         clocks_version_ = cat.version();
     }
@@ -104,6 +114,9 @@ void ControlLoop::run_pacing(std::int64_t now_us) {
     const Catalog& cat = *catalog_;
     if (pacing_.size() < cat.line_item_capacity()) pacing_.resize(cat.line_item_capacity());
     const double dt = pacing_last_us_ > 0 ? static_cast<double>(now_us - pacing_last_us_) / 1e6 : 0.0;
+    // The first run after a start: spend recovered from the event log is
+    // the day so far, not a burst; rates measure from here.
+    const bool first = pacing_last_us_ == 0;
     pacing_last_us_ = now_us;
     const double window = static_cast<double>(rate_window.count());
 
@@ -113,6 +126,7 @@ void ControlLoop::run_pacing(std::int64_t now_us) {
     for (const CompiledCampaign& c : cat.campaigns()) {
         CampaignClock& k = clocks_[c.index.value];
         const std::int64_t spend = campaign_spend[c.index.value];
+        if (first) k.last_spend = spend;
         if (dt <= 0) continue;  // a tick at the same instant: keep the spend for the next rate
         k.rate = smooth_rate(k.rate, std::max<std::int64_t>(0, spend - k.last_spend), dt, window);
         k.last_spend = spend;
@@ -126,6 +140,8 @@ void ControlLoop::run_pacing(std::int64_t now_us) {
         const CampaignClock& k = clocks_[li.campaign->index.value];
         if (dt > 0) {
             p.rate = smooth_rate(p.rate, std::max<std::int64_t>(0, l.spend_today - p.last_spend), dt, window);
+            p.last_spend = l.spend_today;
+        } else if (first) {
             p.last_spend = l.spend_today;
         }
 
@@ -147,6 +163,7 @@ void ControlLoop::run_pacing(std::int64_t now_us) {
             const bool manual = st == BidStrategy::manual_cpm || st == BidStrategy::manual_cpc;
             p.controller = make_pacing_controller(manual ? PacingControllerKind::throttle : controller_kind,
                                                   pacing_may_raise_bid(st) ? BidDirection::both : BidDirection::down_only);
+            resume_controller(resumed_line_items_, li.model.id.value, *p.controller, p.multiplier, &p.pass);
         }
         if (dt <= 0) continue;
         // Aim to be on plan `catch_up` from now (or at the end of the day).

@@ -31,15 +31,27 @@ void JsonWriter::string_raw(std::string_view s) {
     out_ += '"';
 }
 
-JsonWriter& JsonWriter::value(double v) {
-    sep();
+namespace {
+void append_double(std::string& out, double v, const char* format) {
     if (!std::isfinite(v)) {
-        out_ += "null";
-        return *this;
+        out += "null";
+        return;
     }
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    out_ += buf;
+    std::snprintf(buf, sizeof buf, format, v);
+    out += buf;
+}
+}  // namespace
+
+JsonWriter& JsonWriter::value(double v) {
+    sep();
+    append_double(out_, v, "%.6g");
+    return *this;
+}
+
+JsonWriter& JsonWriter::exact(double v) {
+    sep();
+    append_double(out_, v, "%.17g");
     return *this;
 }
 

@@ -16,4 +16,14 @@ PacingKnobs PidController::update(const PacingSignal& s) {
     return {std::exp(phi), 1.0};
 }
 
+std::vector<double> PidController::state() const { return {integral_, last_error_, started_ ? 1.0 : 0.0}; }
+
+bool PidController::restore(std::span<const double> state) {
+    if (state.size() != 3 || !std::isfinite(state[0]) || !std::isfinite(state[1])) return false;
+    integral_ = p_.ki > 0 ? std::clamp(state[0], p_.phi_min / p_.ki, p_.phi_max / p_.ki) : 0.0;
+    last_error_ = state[1];
+    started_ = state[2] != 0.0;
+    return true;
+}
+
 }  // namespace bidline

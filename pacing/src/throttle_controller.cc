@@ -10,4 +10,10 @@ PacingKnobs ThrottleController::update(const PacingSignal& s) {
     return {1.0, pass_};
 }
 
+bool ThrottleController::restore(std::span<const double> state) {
+    if (state.size() != 1 || !std::isfinite(state[0])) return false;
+    pass_ = std::clamp(state[0], p_.min_pass, 1.0);
+    return true;
+}
+
 }  // namespace bidline

@@ -1,5 +1,7 @@
 #include "bidline/pacing/traffic_profile.h"
 
+#include <cmath>
+
 namespace bidline {
 namespace {
 
@@ -18,6 +20,15 @@ void TrafficProfile::observe(int how, double requests, double seconds) {
     if (how < 0 || how >= kHours || seconds <= 0) return;
     requests_[static_cast<std::size_t>(how)] += requests;
     seconds_[static_cast<std::size_t>(how)] += seconds;
+}
+
+bool TrafficProfile::restore(const std::array<double, kHours>& requests, const std::array<double, kHours>& seconds) {
+    for (int h = 0; h < kHours; ++h)
+        if (!(requests[h] >= 0 && seconds[h] >= 0 && std::isfinite(requests[h]) && std::isfinite(seconds[h])))
+            return false;
+    requests_ = requests;
+    seconds_ = seconds;
+    return true;
 }
 
 std::array<double, TrafficProfile::kHours> TrafficProfile::weights() const {

@@ -11,6 +11,7 @@
 
 #include "bidline/engine/adjustment_log.h"
 #include "engine_test_config.h"
+#include "support/scratch_dir.h"
 
 namespace bidline {
 namespace {
@@ -294,6 +295,51 @@ TEST(ManagedAdjustments, ManualCpmHasNoPlatformBidOnlyABudget) {
     const std::vector<Adjustment> v = all(e);
     ASSERT_EQ(v.size(), 1u);
     EXPECT_EQ(v[0].field, AdjustmentField::daily_budget);
+}
+
+// A restart (pacing_state.h) neither forgets what went out nor sends it
+// again: a connector polling from its last seq sees nothing new, a new one
+// reading from 0 gets the history, and the bid moves on from where it was.
+TEST(ManagedAdjustments, ARestartKeepsTheLogAndTheBidAndResendsNothing) {
+    test::ScratchDir dir("adjustments");
+    const Config config = load_config_text(managed_config("strategy = \"target_cpa\"\ntarget_cpa = 20.0\n"), "<test>");
+    const std::int64_t noon = test::test_noon().time_since_epoch().count();
+    test::TestEngine before(config);
+    before.control.adjustment_interval = 60s;
+    before.control.set_pacing_state_dir(dir.path());
+    before.control.tick();
+    for (int h = 0; h < 12; ++h) report(before, noon - (12 - h) * kHourUs, 1'000'000);  // far under the plan
+    for (int m = 0; m < 3; ++m) {
+        before.clock.advance(1min);
+        before.control.tick();
+    }
+    const std::vector<Adjustment> sent = all(before);
+    ASSERT_EQ(sent.size(), 5u) << "budget, target, then three x1.05 steps";
+    EXPECT_EQ(sent.back().value_micros, 23'152'500);
+
+    test::TestEngine after(config, before.clock.now());
+    after.control.adjustment_interval = 60s;
+    after.control.set_pacing_state_dir(dir.path());
+    const std::vector<Adjustment> restored = all(after);
+    ASSERT_EQ(restored.size(), sent.size());
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        EXPECT_EQ(restored[i].seq, sent[i].seq);
+        EXPECT_EQ(restored[i].value_micros, sent[i].value_micros);
+        EXPECT_EQ(restored[i].reason, sent[i].reason);
+    }
+    after.control.tick();
+    EXPECT_EQ(after.control.adjustments().since(sent.back().seq, AdPlatform::none, 10).adjustments.size(), 0u)
+        << "no report yet since the start: nothing to change, nothing re-sent as initial";
+    // Reports come back (rebuilt from the event log in serve); the bid moves one step on from 23.15.
+    for (int h = 0; h < 12; ++h) report(after, noon - (12 - h) * kHourUs, 1'000'000);
+    after.clock.advance(1min);
+    after.control.tick();
+    const auto next = after.control.adjustments().since(sent.back().seq, AdPlatform::none, 10).adjustments;
+    ASSERT_EQ(next.size(), 1u);
+    EXPECT_EQ(next[0].value_micros, 24'310'125) << "x1.05 from the restored multiplier, not from 20.00";
+    EXPECT_EQ(next[0].previous_micros, 23'152'500);
+    EXPECT_EQ(next[0].reason, AdjustmentReason::controller);
+    EXPECT_GT(next[0].seq, sent.back().seq);
 }
 
 }  // namespace

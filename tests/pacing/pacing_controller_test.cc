@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "bidline/pacing/dual_multiplier_controller.h"
 #include "bidline/pacing/pacing_controller.h"
@@ -87,6 +89,39 @@ TEST(PacingControllers, SettleOnTheTargetRateOfASimpleMarket) {
         k = t->update({100, spend, 1});
     }
     EXPECT_NEAR(spend, 100, 2);
+}
+
+// A restart must not reset pacing: a controller restored from another's
+// state answers every later signal exactly as the original does.
+TEST(PacingControllers, ARestoredControllerContinuesExactlyWhereTheOriginalStopped) {
+    for (PacingControllerKind kind : {PacingControllerKind::throttle, PacingControllerKind::dual, PacingControllerKind::pid}) {
+        SCOPED_TRACE(std::string(to_string(kind)));
+        auto original = make_pacing_controller(kind, BidDirection::both);
+        for (int i = 0; i < 20; ++i) original->update(PacingSignal{100, 100.0 + 17 * (i % 5), 0.25});
+        auto resumed = make_pacing_controller(kind, BidDirection::both);
+        const std::vector<double> saved = original->state();
+        ASSERT_TRUE(resumed->restore(saved));
+        for (int i = 0; i < 10; ++i) {
+            const PacingSignal s{100, 60.0 + 13 * i, 0.25};
+            const PacingKnobs a = original->update(s), b = resumed->update(s);
+            EXPECT_EQ(a.multiplier, b.multiplier);
+            EXPECT_EQ(a.pass_probability, b.pass_probability);
+        }
+        // Another controller's state, or garbage, is refused and changes nothing.
+        auto fresh = make_pacing_controller(kind, BidDirection::both);
+        EXPECT_FALSE(fresh->restore(std::vector<double>{1, 2, 3, 4}));
+        EXPECT_FALSE(fresh->restore(std::vector<double>(saved.size(), std::nan(""))));
+        EXPECT_EQ(fresh->state(), make_pacing_controller(kind, BidDirection::both)->state());
+    }
+}
+
+TEST(PacingControllers, ARestoredStateIsHeldInsideTheControllersBounds) {
+    auto pid = make_pacing_controller(PacingControllerKind::pid, BidDirection::down_only);
+    ASSERT_TRUE(pid->restore(std::vector<double>{1e9, 0.0, 1.0}));  // saved by a controller that could raise bids
+    EXPECT_LE(pid->update(PacingSignal{100, 100, 0.25}).multiplier, 1.0);
+    auto throttle = make_pacing_controller(PacingControllerKind::throttle, BidDirection::both);
+    ASSERT_TRUE(throttle->restore(std::vector<double>{7.0}));
+    EXPECT_EQ(throttle->state(), std::vector<double>{1.0});
 }
 
 TEST(PacingSafetyLimits, BoundTheChangePerTick) {

@@ -135,6 +135,7 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     ControlLoop control(state);
     if (shared_budget) control.set_shared_budget(shared_budget.get());
     control.set_online_state_dir(std::filesystem::path(config.engine.data_dir) / "models" / "online");
+    control.set_pacing_state_dir(std::filesystem::path(config.engine.data_dir) / "pacing");
     if (args.has("adjustment-interval-ms"))
         control.adjustment_interval = std::chrono::milliseconds(args.integer("adjustment-interval-ms", 60'000, 10, 86'400'000));
     // The ledger comes back from the event log exactly as acknowledged.

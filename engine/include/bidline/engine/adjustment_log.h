@@ -6,9 +6,10 @@
 // AdjustmentLog is an append-only sequence with a bounded in-memory window
 // (the newest `capacity` adjustments). Sequence numbers are time-based:
 // seq = max(previous seq + 1, time in µs since the epoch), so they never go
-// backwards for a connector across a restart (the log is not persisted: the
-// control loop recomputes and re-emits the current values after a restart,
-// with newer numbers), and they stay below 2^53 (exact in JSON doubles).
+// backwards for a connector across a restart, and they stay below 2^53
+// (exact in JSON doubles). The newest adjustments and what was last sent
+// per field are saved with the pacing state (pacing_state.h), so a restart
+// neither forgets them nor re-sends unchanged values.
 //
 // AdjustmentGate is the rate-limit rule (platform APIs are rate-limited):
 // a value goes out when it moved by at least the threshold since the last
@@ -92,6 +93,16 @@ public:
     std::uint64_t last_seq() const;
     std::size_t size() const;
 
+    // The newest `n`, oldest first (saved with the pacing state), and their
+    // return at start: the window is replaced and sequence numbers continue
+    // after the newest restored one.
+    struct Tail {
+        std::vector<Adjustment> adjustments;
+        std::uint64_t evicted_through = 0;  // the newest seq not among them (0: none was left out)
+    };
+    Tail newest(std::size_t n) const;
+    void restore(Tail saved);
+
 private:
     const std::size_t capacity_;
     mutable std::mutex mu_;  // control-thread appends vs HTTP reads; never on the bid path
@@ -116,6 +127,7 @@ public:
         last_us_ = now_us;
     }
     std::optional<std::int64_t> last() const { return last_; }
+    std::int64_t last_us() const { return last_us_; }
 
 private:
     std::optional<std::int64_t> last_;

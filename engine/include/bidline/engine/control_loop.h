@@ -44,6 +44,7 @@
 #include "bidline/engine/model_monitor.h"
 #include "bidline/engine/creative_selection.h"
 #include "bidline/engine/online_learning.h"
+#include "bidline/engine/pacing_state.h"
 #include "bidline/engine/site_stats.h"
 #include "bidline/engine/minute_series.h"
 #include "bidline/engine/platform_report_book.h"
@@ -110,6 +111,12 @@ public:
     void set_online_state_dir(const std::filesystem::path& dir);
     const OnlineLearning* online_learning() const { return online_.get(); }
 
+    // Pacing state (pacing_state.h): the traffic profile, controllers and
+    // adjustments are saved in `dir` (the serve command: DATA_DIR/pacing)
+    // every minute, whenever adjustments go out and at stop, and resumed
+    // from it. Before start(); without it a restart starts pacing afresh.
+    void set_pacing_state_dir(const std::filesystem::path& dir);
+
     // Platform-reported figures (thread-safe; the report endpoint records).
     PlatformReportBook& platform_reports() { return platform_reports_; }
 
@@ -154,6 +161,8 @@ public:
     double pass_probability(std::uint32_t line_item) const;
     // Sum over campaigns of daily budget × plan to date (asap: the budget).
     std::int64_t planned_spend_all_campaigns() const;
+    // Requests per hour of the week, learned from this engine's traffic.
+    const TrafficProfile& traffic_profile() const { return traffic_; }
     // "throttle", "dual", "pid", or "none" (asap, no budget, not yet ticked).
     std::string_view pacing_controller_name(std::uint32_t line_item) const;
 
@@ -176,6 +185,7 @@ private:
     // Per campaign, in its zone: the local day (rolls spend_today), today's
     // plan, the share of it due by now, the hour of the week.
     struct CampaignClock {
+        std::string campaign_id;
         ZoneOffsets zone;
         std::int64_t local_day = 0;
         double seconds_into_day = 0;
@@ -218,7 +228,18 @@ private:
     std::unordered_map<std::uint32_t, LineItemShading> shading_;  // by line item index, those that bid with shading
     std::shared_ptr<const ShadingTable> shading_table_;
     std::int64_t shading_last_fit_us_ = 0;
-    void run_adjustments(std::int64_t now_us);
+    // Returns whether adjustments went out (the pacing state is then saved at once).
+    bool run_adjustments(std::int64_t now_us);
+    // control_loop_pacing_state.cc
+    void save_pacing_state(std::int64_t now_us);
+    // A fresh controller takes the saved one's state when there is one of
+    // the same kind for `id`; the saved knobs then replace `multiplier` and `pass`.
+    void resume_controller(std::unordered_map<std::string, SavedController>& saved, const std::string& id,
+                           PacingController& controller, double& multiplier, double* pass);
+    std::filesystem::path pacing_state_dir_;
+    std::unordered_map<std::string, SavedController> resumed_line_items_, resumed_managed_;  // not yet taken up
+    std::int64_t pacing_saved_us_ = 0;
+    static constexpr std::int64_t kPacingSaveEveryUs = 60'000'000;
     struct ManagedCampaign {
         std::unique_ptr<PacingController> controller;
         double multiplier = 1.0;  // after adjustment_safety

@@ -22,7 +22,8 @@ public:
     JsonWriter& value(std::uint64_t v) { sep(); out_ += std::to_string(v); return *this; }
     JsonWriter& value(int v) { return value(static_cast<std::int64_t>(v)); }
     JsonWriter& value(unsigned v) { return value(static_cast<std::uint64_t>(v)); }
-    JsonWriter& value(double v);
+    JsonWriter& value(double v);  // 6 significant digits: for people and dashboards
+    JsonWriter& exact(double v);  // 17: reads back bit for bit (saved state)
     JsonWriter& null() { sep(); out_ += "null"; return *this; }
     // Inserts already-serialised JSON.
     JsonWriter& raw(std::string_view json) { sep(); out_ += json; return *this; }

@@ -23,6 +23,8 @@ public:
 
     PacingKnobs update(const PacingSignal& s) override;
     std::string_view name() const override { return "dual"; }
+    std::vector<double> state() const override { return {mu_}; }
+    bool restore(std::span<const double> state) override;
     double mu() const { return mu_; }
 
 private:

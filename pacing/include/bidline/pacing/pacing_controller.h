@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
+#include <vector>
 
 namespace bidline {
 
@@ -30,6 +32,12 @@ public:
     virtual ~PacingController() = default;
     virtual PacingKnobs update(const PacingSignal& s) = 0;
     virtual std::string_view name() const = 0;
+    // The controller's memory as numbers, so that a restarted engine resumes
+    // where it stopped instead of bidding from multiplier 1 again. restore()
+    // takes what state() gave (values clamped to the controller's bounds) and
+    // answers false, changing nothing, for any other shape.
+    virtual std::vector<double> state() const = 0;
+    virtual bool restore(std::span<const double> state) = 0;
 };
 
 // pid is the default: see the measurements in pacing/README.md.

@@ -23,6 +23,8 @@ public:
 
     PacingKnobs update(const PacingSignal& s) override;
     std::string_view name() const override { return "pid"; }
+    std::vector<double> state() const override;  // {integral, last error, started}
+    bool restore(std::span<const double> state) override;
 
 private:
     Params p_;

@@ -21,6 +21,8 @@ public:
 
     PacingKnobs update(const PacingSignal& s) override;
     std::string_view name() const override { return "throttle"; }
+    std::vector<double> state() const override { return {pass_}; }
+    bool restore(std::span<const double> state) override;
 
 private:
     Params p_;

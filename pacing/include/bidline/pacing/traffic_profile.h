@@ -24,6 +24,14 @@ public:
 
     static double prior(int hour_of_day);
 
+    // What was observed, per hour of the week, so that the profile survives
+    // restarts (the engine saves it with its pacing state).
+    const std::array<double, kHours>& requests() const { return requests_; }
+    const std::array<double, kHours>& seconds() const { return seconds_; }
+    // Replaces the observations; false (nothing changed) when a value is
+    // negative or not finite.
+    bool restore(const std::array<double, kHours>& requests, const std::array<double, kHours>& seconds);
+
 private:
     std::array<double, kHours> requests_{};
     std::array<double, kHours> seconds_{};
