@@ -8,7 +8,9 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +21,7 @@
 
 #include "support/engine_process.h"
 #include "support/http_client.h"
+#include "support/scratch_dir.h"
 
 namespace bidline::test {
 namespace {
@@ -265,6 +268,58 @@ TEST(AdjustmentsHttp, SequenceNumbersKeepIncreasingAcrossARestart) {
     ASSERT_EQ(after.adjustments.size(), 4u);  // budget and bid of both campaigns
     for (const Seen& s : after.adjustments) EXPECT_GT(s.seq, last_before);
     EXPECT_EQ(get_page(c, "?since=0").adjustments.size(), 4u);
+}
+
+// The same engine restarted on its data dir after kill -9: connectors read
+// the same history (same sequence numbers), nothing is re-sent as
+// "initial", and the next move continues from the value last sent.
+TEST(AdjustmentsHttp, AKilledEngineRestartedOnItsDataDirKeepsTheLogAndResendsNothing) {
+    ScratchDir data("adjustments-data");
+    std::vector<std::string> args = serve_args();
+    args.insert(args.end(), {"--data-dir", data.path().string()});
+    std::vector<Seen> before;
+    {
+        EngineProcess engine(args);
+        HttpClient c(engine.host(), engine.port());
+        ASSERT_EQ(c.request("POST", "/v1/reports/google_ads", google_ads_today({{"111", 0}})).status, 200);
+        // Far under plan: the PID asks for exp(0.3) at once, reached in six x1.05
+        // steps (26.80); its integral then needs ~10 s before the next 5 % move.
+        ASSERT_TRUE(await_adjustment(engine, [](const Seen& s) {
+            return s.campaign == "search" && s.kind == "bid" && s.value_micros >= 26'000'000;
+        })) << engine.describe();
+        ASSERT_TRUE(await_adjustment(engine, bid_of("display")));
+        before = get_page(c, "?since=0&limit=10000").adjustments;
+        engine.send_signal(SIGKILL);
+        ASSERT_TRUE(engine.wait_exit(5s));
+    }
+    std::uint64_t last_before = 0;
+    std::int64_t search_bid = 0;
+    for (const Seen& s : before) {
+        last_before = std::max(last_before, s.seq);
+        if (s.campaign == "search" && s.kind == "bid") search_bid = s.value_micros;
+    }
+    ASSERT_GE(search_bid, 26'000'000);
+
+    EngineProcess engine(args);
+    HttpClient c(engine.host(), engine.port());
+    const Page restored = get_page(c, "?since=0&limit=10000");
+    ASSERT_EQ(restored.adjustments.size(), before.size()) << "the history a new connector reads survived";
+    for (std::size_t i = 0; i < before.size(); ++i) {
+        EXPECT_EQ(restored.adjustments[i].seq, before[i].seq);
+        EXPECT_EQ(restored.adjustments[i].value_micros, before[i].value_micros);
+    }
+    // A revised report: search overspent after all. It steps down from the 1.34x it held, not from 20.00.
+    ASSERT_EQ(
+        c.request("POST", "/v1/reports/google_ads?revision=2", google_ads_today({{"111", 500'000'000}})).status, 200);
+    const auto next = await_adjustment(
+        engine, [&](const Seen& s) { return s.seq > last_before && s.campaign == "search" && s.kind == "bid"; });
+    ASSERT_TRUE(next) << engine.describe();
+    EXPECT_EQ(next->reason, "controller");
+    EXPECT_EQ(next->previous_micros, search_bid);
+    EXPECT_LT(next->value_micros, search_bid);
+    EXPECT_GT(next->value_micros, 21'000'000) << "a step down from the value last sent (from 20.00 it would be 19.05)";
+    for (const Seen& s : get_page(c, "?since=" + std::to_string(last_before) + "&limit=10000").adjustments)
+        EXPECT_NE(s.reason, "initial") << s.campaign << " " << s.field << " was sent again after the restart";
 }
 
 }  // namespace
