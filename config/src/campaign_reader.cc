@@ -98,6 +98,23 @@ AdPlatform read_managed_by(const TomlTable& t, const PlatformCampaignIds& ids) {
     return *platform;
 }
 
+// [campaign.experiment] holdout_share = 0.1, id = "...": a share of users
+// the campaign never bids for. A share of 1 would be a paused campaign and
+// one above 0.5 wastes most of the reach, hence the bound.
+CampaignExperiment read_experiment(const TomlTable& t, const std::string& campaign_id) {
+    CampaignExperiment x;
+    const auto table = t.table("experiment", {"id", "holdout_share"});
+    if (!table) return x;
+    const auto share = table->number("holdout_share");
+    if (!share) table->fail_here("holdout_share", "missing required key (the share of users held out, e.g. 0.1)");
+    if (!(*share > 0 && *share <= 0.5))
+        table->fail_at(*table->find("holdout_share"), "holdout_share", "must be greater than 0 and at most 0.5");
+    x.holdout_share = *share;
+    x.id = table->string("id").value_or(campaign_id);
+    if (x.id.empty() || x.id.size() > 63) table->fail_at(*table->find("id"), "id", "must be 1 to 63 bytes");
+    return x;
+}
+
 Campaign read_campaign(const TomlTable& t, const std::vector<Advertiser>& advertisers) {
     Campaign c;
     c.id.value = read_id(t, "id");
@@ -131,6 +148,7 @@ Campaign read_campaign(const TomlTable& t, const std::vector<Advertiser>& advert
     }
     c.platform_ids = read_platform_ids(t);
     c.managed_by = read_managed_by(t, c.platform_ids);
+    c.experiment = read_experiment(t, c.id.value);
     return c;
 }
 
@@ -142,7 +160,7 @@ std::vector<Campaign> read_campaigns(const TomlTable& root, const std::vector<Ad
     const auto tables = root.table_array(
         "campaign", {"id", "advertiser", "name", "daily_budget", "daily_budget_micros", "lifetime_budget",
                      "lifetime_budget_micros", "start", "end", "pacing", "timezone", "daypart", "paused",
-                     "bid_multiplier_override", "platform_ids", "managed_by"});
+                     "bid_multiplier_override", "platform_ids", "managed_by", "experiment"});
     PlatformIdRegistry platform_ids;
     for (const TomlTable& t : tables) {
         ids.add(t, "id", read_id(t, "id"));

@@ -9,6 +9,7 @@
 #include "bidline/engine/creative_selection.h"
 #include "bidline/engine/feature_context_from_request.h"
 #include "bidline/engine/site_stats.h"
+#include "bidline/models/experiments/assignment.h"
 
 namespace bidline {
 namespace {
@@ -232,6 +233,10 @@ bool BidPath::pick_best(std::size_t imp_index, std::span<const Candidate> chosen
     };
     scratch_.eligible.for_each([&](std::uint32_t i) {
         const CompiledLineItem& li = cat.line_item(LineItemIndex{i});
+        if (li.campaign->holdout_share > 0 && held_out(*li.campaign, i)) {
+            if (why == NoBidReason::blocked) why = NoBidReason::holdout;
+            return;
+        }
         // Throttle first: a request the line item sits out costs nothing more.
         const float pass = control_->pass_probability_of(i);
         if (pass < 1.0f && next_uniform() >= pass) {
@@ -255,6 +260,28 @@ bool BidPath::pick_best(std::size_t imp_index, std::span<const Candidate> chosen
     });
     settle();
     return found;
+}
+
+bool BidPath::held_out(const CompiledCampaign& campaign, std::uint32_t line_item) {
+    // Without a user id there is nobody to hold out consistently, nor a
+    // conversion to measure: such requests are never held out.
+    if (user_.empty()) return false;
+    if (user_key_ == 0) user_key_ = experiments::id_key(user_);
+    const bool out = experiments::assignment_hash(campaign.experiment_key, user_key_) < campaign.holdout_share;
+    const std::uint32_t c = campaign.index.value;
+    const auto reported = experiments_reported_.begin() + static_cast<std::ptrdiff_t>(experiments_reported_count_);
+    if (std::find(experiments_reported_.begin(), reported, c) != reported) return out;
+    if (experiments_reported_count_ < experiments_reported_.size()) experiments_reported_[experiments_reported_count_++] = c;
+    // A user seen again soon is not reported again: the control thread
+    // counts users, not requests, and the ring has better things to carry.
+    const std::uint64_t tag = ((user_key_ ^ campaign.experiment_key) + c) | 1;
+    std::uint64_t& slot = experiment_user_cache_[(tag * 0x9e3779b97f4a7c15ULL) >> 54];
+    if (slot == tag) return out;
+    ShardEvent e{ShardEventKind::experiment_user, 0, shard_.id, line_item, 0, 0, now_us_};
+    e.user = user_key_;
+    if (shard_.events.try_push(e)) slot = tag;
+    else bump(shard_.counters.events_dropped);
+    return out;
 }
 
 bool BidPath::price(Candidate& c, const Scores& scores, double floor_cpm, std::string_view site,
@@ -318,6 +345,9 @@ BidAnswer BidPath::handle(std::string_view body, Timestamp received, const Score
 
     // Per request: the models' A/B arms and the user's recency.
     const std::string_view user = !request_.user.id.empty() ? request_.user.id : request_.device.ifa;
+    user_ = user;
+    user_key_ = 0;
+    experiments_reported_count_ = 0;
     now_us_ = received.time_since_epoch().count();
     if (given == nullptr) {
         scorer_.assign(user.empty() ? request_.id : user);
@@ -416,6 +446,7 @@ std::string_view to_string(NoBidReason r) {
         case NoBidReason::throttled: return "throttled";
         case NoBidReason::tmax: return "tmax";
         case NoBidReason::response_too_large: return "response_too_large";
+        case NoBidReason::holdout: return "holdout";
         case NoBidReason::count_: break;
     }
     return "unknown";

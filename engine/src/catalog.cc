@@ -3,6 +3,8 @@
 #include <atomic>
 #include <stdexcept>
 
+#include "bidline/models/experiments/assignment.h"
+
 namespace bidline {
 namespace {
 std::atomic<std::uint64_t> next_version{1};
@@ -25,6 +27,10 @@ std::shared_ptr<const Catalog> Catalog::build(const CampaignModel& model, const 
         cc.model = m;
         cc.advertiser = adv->second;
         cc.timezone = m.timezone.empty() ? adv->second->timezone : m.timezone;
+        if (m.experiment.active()) {
+            cc.experiment_key = experiments::id_key(m.experiment.id);
+            cc.holdout_share = m.experiment.holdout_share;
+        }
         c->campaign_by_id_.emplace(m.id.value, cc.index.value);
         c->campaigns_.push_back(std::move(cc));
     }

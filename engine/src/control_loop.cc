@@ -127,6 +127,10 @@ void ControlLoop::drain(std::int64_t now_us) {
 }
 
 void ControlLoop::apply(const ShardEvent& e) {
+    if (e.kind == ShardEventKind::experiment_user) {
+        experiments_.note_user(*catalog_, e.line_item, e.user);
+        return;
+    }
     const bool outcome = e.kind == ShardEventKind::click || e.kind == ShardEventKind::conversion;
     // Outcomes may name no line item (kNoLineItem): they can still join their bid.
     if (e.line_item >= kMaxLineItems && !(outcome && e.line_item == kNoLineItem)) return;
@@ -157,6 +161,7 @@ void ControlLoop::apply(const ShardEvent& e) {
                 state_.daily_series.note_late(e.line_item, utc_day(e.t_us), {e.micros, 0, 0});
             if (counts_today(e.line_item, e.t_us)) l.spend_today += e.micros;
             l.spend_total += e.micros;
+            experiments_.note_spend(*catalog_, e.line_item, e.micros);
             auto it = in_flight_.find(e.bid_key);
             if (it != in_flight_.end()) {
                 learn_shading(it->second, e);
@@ -182,6 +187,8 @@ void ControlLoop::apply(const ShardEvent& e) {
             // id) counts once; mixing in the kind keeps it apart from the win.
             const std::uint64_t key = (e.bid_key * 0x9E3779B97F4A7C15ull) ^ static_cast<std::uint64_t>(e.kind);
             if (e.bid_key != 0 && !won_.first_time(key, feeds::UtcMicros{std::chrono::microseconds{now_us_}})) break;
+            if (e.kind == ShardEventKind::conversion) experiments_.note_conversion(*catalog_, e.line_item, e.user, e.micros);
+            if (e.join_key == 0 && e.line_item == kNoLineItem) break;  // a user's conversion, for experiments only
             attribute(e);
             // The bid it belongs to: join_key (the bid key of our bid ids);
             // bid_key of an outcome is its event id's key, for de-duplication.
@@ -202,6 +209,7 @@ void ControlLoop::apply(const ShardEvent& e) {
             }
             break;
         }
+        case ShardEventKind::experiment_user: break;  // handled above
     }
 }
 
@@ -215,7 +223,8 @@ void ControlLoop::attribute(const ShardEvent& e) {
         case ShardEventKind::anchor: ev.kind = feeds::EventKind::impression; break;
         case ShardEventKind::click: ev.kind = feeds::EventKind::click; break;
         case ShardEventKind::conversion: ev.kind = feeds::EventKind::conversion; break;
-        case ShardEventKind::loss: return;
+        case ShardEventKind::loss:
+        case ShardEventKind::experiment_user: return;
     }
     // Our bids' key is their bid_key; events carry theirs in join_key. The
     // joiner keys by bid id text: the key's 16 hex digits stand in for it.
@@ -542,6 +551,7 @@ void ControlLoop::render_stats(std::int64_t now_us) {
     // What the platforms report (POST /v1/reports/*), beside our ledger.
     j.key("platform_reports");
     platform_reports_.write_json(j);
+    experiments_.write(j, cat);
     write_shared_budget(j);  // with --budget-ledger only
 
     j.key("shards").begin_array();

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "bidline/feeds/event_keys.h"
+#include "bidline/models/experiments/assignment.h"
 
 namespace bidline {
 
@@ -36,12 +37,15 @@ std::optional<ShardEvent> to_shard_event(const feeds::Event& e, const Catalog& c
     const CompiledLineItem* li = catalog.find_line_item(e.line_item_id.view());
     const bool known = li != nullptr && li->present;
     const bool outcome = kind == ShardEventKind::click || kind == ShardEventKind::conversion;
-    // An outcome without a known line item may still join by its bid id;
-    // anything else needs the line item.
-    if (!known && !(outcome && join != 0)) return std::nullopt;
+    // An outcome without a known line item may still join by its bid id,
+    // and a conversion by its user (holdout experiments); anything else
+    // needs the line item.
+    const bool by_user = kind == ShardEventKind::conversion && !e.user_id.empty();
+    if (!known && !(outcome && join != 0) && !by_user) return std::nullopt;
     if (kind == ShardEventKind::anchor && join == 0) return std::nullopt;
     ShardEvent out{kind, 0, shard, known ? li->index.value : kNoLineItem, 0, 0, e.ts.time_since_epoch().count()};
     out.join_key = join;
+    if (!e.user_id.empty()) out.user = experiments::id_key(e.user_id.view());
     // Wins de-duplicate by bid (a win notice and an event for the same bid
     // count once); other kinds by their event id.
     if (auto key = parse_bid_key(e.bid_id.view()); key && kind == ShardEventKind::win) out.bid_key = *key;

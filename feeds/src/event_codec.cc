@@ -34,6 +34,7 @@ std::span<const std::uint8_t> encode_event(const Event& e, flatbuffers::FlatBuff
     const auto campaign_id = text(b, e.campaign_id.view());
     const auto currency = text(b, e.currency.view());
     const auto source = text(b, e.source.view());
+    const auto user_id = text(b, e.user_id.view());
     flatbuffers::Offset<fb::SpendReport> spend = 0;
     if (e.kind == EventKind::spend_report) {
         const SpendFigures& s = e.spend;
@@ -56,6 +57,7 @@ std::span<const std::uint8_t> encode_event(const Event& e, flatbuffers::FlatBuff
     event.add_campaign_id(campaign_id);
     event.add_currency(currency);
     event.add_source(source);
+    event.add_user_id(user_id);
     event.add_spend(spend);
     event.add_kind(static_cast<fb::EventKind>(e.kind));
     event.add_platform(static_cast<fb::Platform>(e.platform));
@@ -82,7 +84,7 @@ FeedError decode_event(const std::uint8_t* data, std::size_t size, Event& out) {
         !copy_text(e->imp_id(), out.imp_id) || !copy_text(e->bid_id(), out.bid_id) ||
         !copy_text(e->line_item_id(), out.line_item_id) || !copy_text(e->creative_id(), out.creative_id) ||
         !copy_text(e->campaign_id(), out.campaign_id) || !copy_text(e->currency(), out.currency) ||
-        !copy_text(e->source(), out.source))
+        !copy_text(e->source(), out.source) || !copy_text(e->user_id(), out.user_id))
         return FeedError(FeedErrc::text_too_long, "Event flatbuffer: an id is longer than 63 bytes");
     out.ts = UtcMicros{std::chrono::microseconds{e->ts_us()}};
     out.price = Micros(e->price_micros());

@@ -21,13 +21,14 @@ namespace {
 enum Field : std::uint8_t {
     f_type, f_event_id, f_request_id, f_imp_id, f_bid_id, f_line_item, f_creative, f_campaign, f_ts,
     f_price, f_reason, f_min_to_win, f_value, f_currency, f_source, f_platform, f_spend, f_impressions,
-    f_clicks, f_conversions, f_conversion_value, f_count
+    f_clicks, f_conversions, f_conversion_value, f_user_id, f_count
 };
 
 constexpr std::array<std::string_view, f_count> kFieldNames = {
     "type",  "event_id",   "request_id", "imp_id",   "bid_id", "line_item", "creative",
     "campaign", "ts",      "price",      "reason",   "min_to_win", "value", "currency",
-    "source", "platform",  "spend",      "impressions", "clicks", "conversions", "conversion_value"};
+    "source", "platform",  "spend",      "impressions", "clicks", "conversions", "conversion_value",
+    "user_id"};
 
 constexpr std::uint32_t bit(Field f) { return 1u << f; }
 
@@ -101,6 +102,7 @@ public:
             case f_creative: return read_text(f, v, out_.creative_id);
             case f_campaign: return read_text(f, v, out_.campaign_id);
             case f_source: return read_text(f, v, out_.source);
+            case f_user_id: return read_text(f, v, out_.user_id);
             case f_ts: return read_ts(v);
             case f_price: return read_amount(f, v, kMaxCpm, values_.price);
             case f_min_to_win: return read_amount(f, v, kMaxCpm, values_.min_to_win);
@@ -228,10 +230,14 @@ FeedError check_required(const Event& e, std::uint32_t seen) {
                                  to_string(e.kind).data());
     }
     if (e.kind == EventKind::click || e.kind == EventKind::conversion) {
-        const bool joinable = !e.bid_id.empty() || (!e.request_id.empty() && !e.imp_id.empty());
+        // A conversion of a user we never bid for (a holdout user, an
+        // advertiser's pixel) has no bid to join: its user id is enough.
+        const bool joinable = !e.bid_id.empty() || (!e.request_id.empty() && !e.imp_id.empty()) ||
+                              (e.kind == EventKind::conversion && !e.user_id.empty());
         if (!joinable)
             return FeedError::format(FeedErrc::missing_field, "missing \"bid_id\" (or \"request_id\" and "
-                                     "\"imp_id\"), required for %s", to_string(e.kind).data());
+                                     "\"imp_id\"%s), required for %s",
+                                     e.kind == EventKind::conversion ? ", or \"user_id\"" : "", to_string(e.kind).data());
     }
     return {};
 }

@@ -169,7 +169,9 @@ FeedError check_stream_event(Event& e) {
             break;
         case EventKind::click:
         case EventKind::conversion:
-            if (e.bid_id.empty() && (e.request_id.empty() || e.imp_id.empty()))
+            // As on NDJSON: a conversion may name only its user (no bid to join).
+            if (e.bid_id.empty() && (e.request_id.empty() || e.imp_id.empty()) &&
+                !(e.kind == EventKind::conversion && !e.user_id.empty()))
                 return FeedError::format(missing_field,
                                          "missing \"bid_id\" (or \"request_id\" and \"imp_id\"), required for %s",
                                          to_string(e.kind).data());

@@ -5,10 +5,11 @@
 
 namespace bidline::experiments {
 
-double assignment_hash(std::string_view experiment_id, std::string_view user_id) {
-    std::uint64_t h = fnv1a(experiment_id);
-    h = fnv1a_continue(h, std::string_view("\x1f", 1));  // separator: ("ab","c") and ("a","bc") differ
-    h = fnv1a_continue(h, user_id);
+std::uint64_t id_key(std::string_view id) { return fnv1a(id); }
+
+double assignment_hash(std::uint64_t experiment_key, std::uint64_t user_key) noexcept {
+    // The multiply keeps (e, u) and (u, e) apart; the finaliser spreads the bits.
+    std::uint64_t h = experiment_key ^ (user_key * 0x9e3779b97f4a7c15ULL);
     h ^= h >> 30;
     h *= 0xbf58476d1ce4e5b9ULL;
     h ^= h >> 27;

@@ -9,9 +9,10 @@
 namespace bidline::mmm {
 namespace {
 
-std::string week_label(std::size_t t) {
+std::string period_label(std::size_t t, Cadence cadence) {
     using namespace std::chrono;
-    const year_month_day d{sys_days{year{2023} / January / 2} + days{7 * static_cast<int>(t)}};
+    const int step = cadence == Cadence::daily ? 1 : 7;
+    const year_month_day d{sys_days{year{2023} / January / 2} + days{step * static_cast<int>(t)}};
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
                   static_cast<unsigned>(d.day()));
@@ -27,7 +28,7 @@ SyntheticMediaMix generate_media_mix(const SyntheticOptions& o) {
     auto between = [&](double lo, double hi) { return lo + (hi - lo) * u(rng); };
     const std::size_t n = o.periods;
     SyntheticMediaMix out;
-    for (std::size_t t = 0; t < n; ++t) out.series.periods.push_back(week_label(t));
+    for (std::size_t t = 0; t < n; ++t) out.series.periods.push_back(period_label(t, o.cadence));
 
     std::vector<double> media(n, 0.0);
     for (std::size_t c = 0; c < o.channels; ++c) {
@@ -86,10 +87,13 @@ SyntheticMediaMix generate_media_mix(const SyntheticOptions& o) {
     }
     std::vector<double> outcome(n);
     double mean_outcome = 0;
+    const bool daily = o.cadence == Cadence::daily;
+    const double year = daily ? 365.25 : 52.1775;
     for (std::size_t t = 0; t < n; ++t) {
-        const double w = 2 * std::numbers::pi * static_cast<double>(t) / 52.1775;
+        const double w = 2 * std::numbers::pi * static_cast<double>(t) / year;
+        const double weekday = daily ? 0.05 * std::sin(2 * std::numbers::pi * static_cast<double>(t) / 7) : 0.0;
         const double base = level * (1.0 + 0.15 * static_cast<double>(t) / static_cast<double>(n) + 0.1 * std::sin(w) +
-                                     0.05 * std::cos(2 * w) - 0.04 * (price.values[t] - 10.0));
+                                     0.05 * std::cos(2 * w) + weekday - 0.04 * (price.values[t] - 10.0));
         out.baseline += base;
         outcome[t] = base + media[t];
         mean_outcome += outcome[t] / static_cast<double>(n);

@@ -24,6 +24,7 @@ Event full_event(EventKind kind) {
     (void)e.creative_id.assign("cr-1");
     (void)e.campaign_id.assign("camp-1");
     (void)e.source.assign("connector-a");
+    (void)e.user_id.assign("user-1");
     (void)e.currency.assign("EUR");
     e.ts = UtcMicros{std::chrono::microseconds{1'795'400'000'123'456}};
     e.price = Micros(1250);

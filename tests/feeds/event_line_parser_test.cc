@@ -188,6 +188,26 @@ TEST(EventLineParser, RejectionsNameTheFieldAndTheProblem) {
     EXPECT_EQ(reject_one(R"({"type":"click" "event_id":"e"})").code, FeedErrc::invalid_json);
 }
 
+// Holdout users get no bid: their conversions name the user instead, and
+// any event may carry the user (attribution paths from the log).
+TEST(EventLineParser, ConversionsMayNameOnlyTheirUser) {
+    const std::string ts = R"(,"ts":1795400000000})";
+    const auto r = parse(R"({"type":"conversion","event_id":"e","user_id":"u-1","value":2.5)" + ts + "\n" +
+                         R"({"type":"impression","event_id":"i","bid_id":"b","line_item":"li","user_id":"u-2")" + ts);
+    ASSERT_EQ(r.accepted.size(), 2u);
+    EXPECT_EQ(r.accepted[0].second.user_id.view(), "u-1");
+    EXPECT_EQ(r.accepted[0].second.value, Micros::from_units(2.5));
+    EXPECT_TRUE(r.accepted[0].second.bid_id.empty());
+    EXPECT_EQ(r.accepted[1].second.user_id.view(), "u-2");
+    EXPECT_EQ(reject_one(R"({"type":"conversion","event_id":"e")" + ts),
+              (Rejected{0, FeedErrc::missing_field,
+                        R"(missing "bid_id" (or "request_id" and "imp_id", or "user_id"), required for conversion)"}));
+    // A click is on an impression we served: it still needs the bid.
+    EXPECT_EQ(reject_one(R"({"type":"click","event_id":"e","user_id":"u-1")" + ts).code, FeedErrc::missing_field);
+    EXPECT_EQ(reject_one(R"({"type":"conversion","event_id":"e","user_id":")" + std::string(64, 'u') + "\"" + ts),
+              (Rejected{0, FeedErrc::text_too_long, "user_id: longer than 63 bytes"}));
+}
+
 TEST(EventLineParser, BadTimestampsAreRejectedWithTheUnitHint) {
     const std::string head = R"({"type":"click","event_id":"e","bid_id":"b","ts":)";
     EXPECT_EQ(reject_one(head + "1795400000}"),  // seconds, not milliseconds

@@ -7,7 +7,9 @@
 // points but ROI does not hold to 10%, for any estimator: refitting β with
 // the *true* adstock and saturation (an oracle) already misses by up to 25%
 // on these seeds, because three years of weekly data do not carry more
-// information about ten channels. README.md (media-mix model) has the figures.
+// information about ten channels. Five years of daily data do, at the same
+// noise: that test holds ROI to 10% at 10 channels. README.md (media-mix
+// model) has the figures.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -34,13 +36,19 @@ void expect_recovered(const SyntheticMediaMix& data, const MediaMixResult& fit, 
     }
 }
 
-void expect_recovered_on_every_seed(std::size_t channels, double noise, double roi_tolerance) {
+void expect_recovered_on_every_seed(std::size_t channels, double noise, double roi_tolerance,
+                                    Cadence cadence = Cadence::weekly, std::size_t periods = 156) {
     SyntheticOptions gen;
-    gen.periods = 156;
+    gen.periods = periods;
+    gen.cadence = cadence;
     gen.channels = channels;
     gen.noise = noise;
     MmmOptions fit_options;
     fit_options.bootstrap_draws = 50;
+    if (cadence == Cadence::daily) {
+        fit_options.season_period = 365.25;
+        fit_options.week_period = 7;
+    }
     for (std::uint64_t seed = kFirstSeed; seed < kFirstSeed + kSeeds; ++seed) {
         SCOPED_TRACE("seed " + std::to_string(seed));
         gen.seed = seed;
@@ -56,6 +64,14 @@ TEST(MmmRecovery, FiveChannelsRoiWithinTenPercentOnTenSeeds) { expect_recovered_
 
 // Measured worst channel over the ten seeds: ROI 33%, share 3.6 points.
 TEST(MmmRecovery, TenChannelsSharesWithinFivePointsOnTenSeeds) { expect_recovered_on_every_seed(10, 0.01, 0.40); }
+
+// Daily data carry what weekly data lack. Five years of days (1826) at the
+// same 1% noise: every channel's ROI within 10% on all ten seeds (measured
+// worst 4.8%, seed 1; shares within 0.6 points). Three years of days reach
+// it only at 0.5% noise (worst 7.3%; 14% at 1%). ~1.6 s a fit on an idle core.
+TEST(MmmRecovery, TenChannelsFiveYearsDailyRoiWithinTenPercentOnTenSeeds) {
+    expect_recovered_on_every_seed(10, 0.01, 0.10, Cadence::daily, 1826);
+}
 
 TEST(MmmRecovery, WeibullAdstockAndLogisticSaturationFit) {
     SyntheticOptions gen;

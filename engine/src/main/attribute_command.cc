@@ -3,9 +3,11 @@
 // and Shapley models.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 
 #include "bidline/engine/cli_args.h"
 #include "bidline/engine/json_writer.h"
+#include "bidline/engine/log_conversion_paths.h"
 #include "bidline/models/attribution/attribution_models.h"
 #include "bidline/models/csv_table.h"
 #include "main/analyst_io.h"
@@ -14,12 +16,16 @@
 namespace bidline {
 namespace {
 
-constexpr const char* kAttributeHelp = R"(usage: bidline attribute --paths FILE [--model all|first_touch|last_touch|linear|time_decay|
+constexpr const char* kAttributeHelp = R"(usage: bidline attribute (--paths FILE | --log DATA_DIR/events [--channel campaign|line_item])
+                          [--model all|first_touch|last_touch|linear|time_decay|
                           position_based|markov|shapley|shapley_ordered] [--order N] [--half-life H]
                           [--out report.json]
 
 FILE is `path;total_conversions;total_conversion_value;total_null` (the ChannelAttribution
 package's format; value and null columns optional), touchpoints separated by " > ".
+--log builds the paths from the engine's own event log instead: per user (the event's user_id,
+else the user of the logged request that placed the bid), served impressions and clicks by
+campaign (or line item) until a conversion; touches left open are null paths.
 markov: removal effect of the order-N chain (default: orders 1, 2 and 3), solved exactly, with
 and without null paths. shapley: the simplified Shapley value (exact); shapley_ordered also
 splits each channel's credit by position. time_decay halves a touch's weight every H touches
@@ -30,10 +36,37 @@ before the conversion (default 1). Prints a table; --out writes
 const std::vector<std::string> kModels = {"first_touch", "last_touch",      "linear", "time_decay", "position_based",
                                           "markov",      "shapley", "shapley_ordered"};
 
+std::vector<attribution::ConversionPath> read_paths(const CliArgs& args) {
+    if (args.has("paths") == args.has("log")) throw CliError("give either --paths FILE or --log DATA_DIR/events");
+    if (args.has("paths")) {
+        if (args.has("channel")) throw CliError("--channel goes with --log");
+        return attribution::read_conversion_paths(*args.get("paths"));
+    }
+    LogPathOptions options;
+    const std::string channel = args.get("channel").value_or("campaign");
+    if (channel == "line_item") options.channel = LogPathOptions::Channel::line_item;
+    else if (channel != "campaign") throw CliError("--channel: expected campaign or line_item, got '" + channel + "'");
+    const std::string log = *args.get("log");
+    if (!std::filesystem::exists(log)) throw CliError("--log: " + log + ": no such file or directory");
+    LogPaths from_log;
+    try {
+        from_log = conversion_paths_from_log(log, options);
+    } catch (const std::exception& e) {
+        throw CliError(e.what());
+    }
+    std::printf("%s: %zu distinct paths, %llu touches, %llu conversions (%llu without touches), %llu events without a user\n",
+                log.c_str(), from_log.paths.size(), static_cast<unsigned long long>(from_log.touches),
+                static_cast<unsigned long long>(from_log.conversions),
+                static_cast<unsigned long long>(from_log.conversions_without_touches),
+                static_cast<unsigned long long>(from_log.events_without_user));
+    if (from_log.paths.empty()) throw CliError("--log: " + log + ": no conversion path (events need a user id, or the requests that placed the bids must be logged)");
+    return std::move(from_log.paths);
+}
+
 }  // namespace
 
 int attribute_command(const Args& argv) {
-    const CliArgs args(argv, {"paths", "model", "order", "half-life", "out"}, {"help"});
+    const CliArgs args(argv, {"paths", "log", "channel", "model", "order", "half-life", "out"}, {"help"});
     if (args.has("help")) return std::fputs(kAttributeHelp, stdout), 0;
     const std::string model = args.get("model").value_or("all");
     if (model != "all" && std::find(kModels.begin(), kModels.end(), model) == kModels.end())
@@ -44,7 +77,7 @@ int attribute_command(const Args& argv) {
     heuristics.half_life = args.number("half-life", 1.0);
     if (!(heuristics.half_life > 0)) throw CliError("--half-life must be > 0");
     try {
-        const auto paths = attribution::read_conversion_paths(args.required("paths"));
+        const auto paths = read_paths(args);
         std::vector<attribution::Attribution> results;
         auto wanted = [&](const std::string& m) { return model == "all" || model == m; };
         using attribution::HeuristicRule;

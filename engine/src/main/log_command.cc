@@ -138,6 +138,7 @@ void register_feed_event_decoder() {
             .field("bid_id", e.bid_id.view())
             .field("line_item", e.line_item_id.view())
             .field("campaign", e.campaign_id.view())
+            .field("user_id", e.user_id.view())
             .field("ts_us", static_cast<std::int64_t>(e.ts.time_since_epoch().count()))
             .field("price_micros", e.price.value())
             .field("value_micros", e.value.value())

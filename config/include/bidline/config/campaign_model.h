@@ -143,6 +143,15 @@ inline const std::string& platform_campaign_id(const PlatformCampaignIds& ids, A
     return p == AdPlatform::google_ads ? ids.google_ads : p == AdPlatform::meta ? ids.meta : p == AdPlatform::tiktok ? ids.tiktok : kNone;
 }
 
+// A holdout experiment: users whose hash of (id, user id) falls below
+// `holdout_share` never get a bid from the campaign, so comparing their
+// conversions with the other users' measures what the campaign added.
+struct CampaignExperiment {
+    std::string id;             // hashed with the user id; default: the campaign id
+    double holdout_share = 0;   // 0 = no experiment
+    bool active() const { return holdout_share > 0; }
+};
+
 struct Campaign {
     CampaignId id;
     AdvertiserId advertiser;
@@ -160,6 +169,7 @@ struct Campaign {
     double bid_multiplier_override = 0.0;
     PlatformCampaignIds platform_ids;
     AdPlatform managed_by = AdPlatform::none;  // requires that platform's id in platform_ids
+    CampaignExperiment experiment;
     bool managed() const { return managed_by != AdPlatform::none; }
 };
 

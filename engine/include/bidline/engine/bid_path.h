@@ -105,6 +105,10 @@ private:
     bool price(Candidate& c, const Scores& scores, double floor_cpm, std::string_view site,
                std::span<const Candidate> chosen, NoBidReason& why);
     ModelCounters& model_counters() { return shard_.models; }
+    // Whether the campaign's holdout experiment holds this request's user
+    // out; reports the user to the control thread once per request and
+    // campaign (and rarely again: a small cache of recent reports).
+    bool held_out(const CompiledCampaign& campaign, std::uint32_t line_item);
 
     EngineState& state_;
     ShardResources& shard_;
@@ -119,6 +123,11 @@ private:
     std::array<ScoredCandidate, CandidateScorer::kBatch> scored_{};
     RecencyTable recency_table_;
     double recency_ = -1.0;    // of this request's user
+    std::string_view user_;    // user.id, else device.ifa; empty = none
+    std::uint64_t user_key_ = 0;  // experiments::id_key(user_), computed at the first experiment met
+    std::array<std::uint32_t, 8> experiments_reported_{};  // campaign indices, this request
+    std::size_t experiments_reported_count_ = 0;
+    std::array<std::uint64_t, 1024> experiment_user_cache_{};  // tags of recent reports
     std::uint32_t request_site_ = 0;
     std::int64_t now_us_ = 0;  // this request's arrival
     std::uint64_t bid_seq_ = 0;

@@ -30,6 +30,11 @@ struct CompiledCampaign {
     Campaign model;
     const Advertiser* advertiser = nullptr;
     std::string timezone;  // effective: the campaign's, else the advertiser's
+    // Holdout experiment, precomputed for the bid path: a user is held out
+    // when assignment_hash(experiment_key, user key) < holdout_share
+    // (0 = no experiment).
+    std::uint64_t experiment_key = 0;
+    double holdout_share = 0;
 };
 
 struct CompiledLineItem {

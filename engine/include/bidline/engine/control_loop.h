@@ -43,6 +43,7 @@
 #include "bidline/engine/engine_state.h"
 #include "bidline/engine/model_monitor.h"
 #include "bidline/engine/creative_selection.h"
+#include "bidline/engine/holdout_experiments.h"
 #include "bidline/engine/online_learning.h"
 #include "bidline/engine/pacing_state.h"
 #include "bidline/engine/site_stats.h"
@@ -311,6 +312,7 @@ private:
         std::uint64_t adopted = 0;  // unknown-bid orphans whose bid arrived later
     } orphans_;
     PlatformReportBook platform_reports_;
+    HoldoutExperiments experiments_;  // campaigns' holdout experiments (holdout_experiments.h)
 };
 
 }  // namespace bidline

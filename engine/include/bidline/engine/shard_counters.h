@@ -29,6 +29,7 @@ enum class NoBidReason : std::uint8_t {
     throttled,        // the pacing throttle skipped every candidate
     tmax,             // could not answer within tmax
     response_too_large,
+    holdout,          // every candidate's campaign holds this user out (experiment)
     count_
 };
 std::string_view to_string(NoBidReason);

@@ -12,7 +12,10 @@ namespace bidline {
 
 // `anchor`: a bid or impression reported by a connector (/v1/events). It
 // moves no money; later clicks and conversions join to it by bid id.
-enum class ShardEventKind : std::uint8_t { bid, win, billing, loss, click, conversion, anchor };
+// `experiment_user`: the bid path met a user in a campaign's holdout
+// experiment (eligible, held out or not); line_item = the eligible line
+// item, user = the user's key. Counts the experiment's users.
+enum class ShardEventKind : std::uint8_t { bid, win, billing, loss, click, conversion, anchor, experiment_user };
 
 // line_item of a click or conversion that names no line item we know: it
 // can still join to its bid by join_key (and is an orphan if it does not).
@@ -46,9 +49,12 @@ struct ShardEvent {
     // Bids only: the index of the creative served among the line item's
     // creatives (0xff: unknown), for creative selection's counts.
     std::uint8_t creative = 0xff;
+    // experiments::id_key of the user (experiment_user; conversions that
+    // carry a user id); 0 = no user.
+    std::uint64_t user = 0;
 };
 inline constexpr std::uint8_t kScoredByCandidate = 0x80;
-static_assert(sizeof(ShardEvent) <= 56, "ShardEvent travels by value through the rings: keep it small");
+static_assert(sizeof(ShardEvent) <= 64, "ShardEvent travels by value through the rings: keep it small");
 
 // What a shard sends beside a scored bid for the online learners
 // (online_learning.h): the feature row the models scored, so that the

@@ -56,6 +56,9 @@ struct Event {
     EventText creative_id;
     EventText campaign_id;
     EventText source;  // connector name, free-form
+    // The user the event concerns (OpenRTB user.id, else device.ifa), when
+    // the sender knows it: conversion paths and holdout experiments use it.
+    EventText user_id;
     UtcMicros ts{};
     Micros price;  // per impression: clearing price of a win, bid price of a bid
     std::int32_t loss_reason = 0;  // OpenRTB 2.5 loss reason code

@@ -1,5 +1,5 @@
 // Synthetic media-mix data with known truth, for tests, benchmarks and
-// `bidline mmm gen`: weekly spend per channel (some flighted on and off, some
+// `bidline mmm gen`: weekly (or daily) spend per channel (some flighted on and off, some
 // always on), an outcome built from a baseline (level, trend, seasonality, a
 // price control), each channel's true adstock, saturation and β, and
 // Gaussian noise. The truth carries each channel's contribution, ROI and
@@ -16,8 +16,13 @@
 
 namespace bidline::mmm {
 
+// Weekly periods, or daily ones with a weekday pattern in the baseline (fit
+// those with season_period = 365.25 and week_period = 7).
+enum class Cadence { weekly, daily };
+
 struct SyntheticOptions {
-    std::size_t periods = 156;  // weeks
+    std::size_t periods = 156;  // weeks, or days when daily
+    Cadence cadence = Cadence::weekly;
     std::size_t channels = 5;
     std::uint64_t seed = 1;
     double noise = 0.03;        // noise sd ÷ mean outcome
