@@ -249,6 +249,27 @@ TEST_F(ControlLoopTest, DayRolloverResetsSpendTodayAndReopensTheBudget) {
     EXPECT_EQ(e.bid(kBannerRequest).status, 200) << "the new day's budget did not open";
 }
 
+// A lifetime budget caps spend across days: the second day's budget opens,
+// but only up to what the flight has left.
+TEST_F(ControlLoopTest, LifetimeBudgetCapsSpendAcrossDays) {
+    TestEngine& e = start({{.id = "mrec", .cpm = "2.5"}},
+                          {{.daily_budget = "0.01", .extra = "lifetime_budget = 0.015"}});
+    for (int round = 0; round < 5; ++round) {
+        for (std::uint64_t key : bid_flat_out(kBannerRequest)) win("mrec", key, 2.5);
+        e.control.tick();
+    }
+    ASSERT_EQ(e.ledger("mrec").spend_today, 10'000) << "day one stops at the daily budget";
+    e.clock.advance(12h + 1min);  // the next day
+    e.control.tick();
+    for (int round = 0; round < 5; ++round) {
+        for (std::uint64_t key : bid_flat_out(kBannerRequest)) win("mrec", key, 2.5);
+        e.control.tick();
+    }
+    EXPECT_EQ(e.ledger("mrec").spend_today, 5'000) << "day two gets only what the flight has left";
+    EXPECT_EQ(e.ledger("mrec").spend_total, 15'000);
+    EXPECT_EQ(e.bid(kBannerRequest).status, 204);
+}
+
 TEST_F(ControlLoopTest, CampaignsOutsideTheirFlightAreNotLive) {
     TestEngine& e = start({{.id = "ended", .cpm = "3.0", .campaign = "past"},
                            {.id = "future", .cpm = "2.0", .campaign = "later"},
