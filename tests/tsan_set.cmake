@@ -10,7 +10,7 @@
 #    are single-threaded, and train/score run libxgboost's OpenMP, which TSan
 #    cannot see into.
 set(tsan_engine "^(SpscRing|RouterTest|ControlLoopTest|ControlLoopLeaseStress|PacingControlLoop|ShadingControlLoop|Managed|ManagedAdjustments|OptimizerService)\\.")
-set(not_tsan_integration "^(AnalystCli|TrainCli|ScoreCli|LogCli|NativeReplay|ShadingReplay)\\.")
+set(not_tsan_integration "^(AnalystCli|TrainCli|ScoreCli|LogCli|NativeReplay|ShadingReplay|PacingReplay)\\.")
 
 set(tsan_engine_tests "")
 foreach(test IN LISTS test_engine_TESTS)
