@@ -117,6 +117,8 @@ Config load_config_file(const std::filesystem::path& path) {
     // Model bundles sit beside the file that names them.
     for (std::string* dir : {&config.models.click, &config.models.conversion, &config.models.value})
         if (!dir->empty() && std::filesystem::path(*dir).is_relative()) *dir = (path.parent_path() / *dir).string();
+    std::string& keys = config.engine.api_keys;
+    if (!keys.empty() && std::filesystem::path(keys).is_relative()) keys = (path.parent_path() / keys).string();
     return config;
 }
 

@@ -71,7 +71,7 @@ void read_request_log(const TomlTable& log, RequestLogSettings& out) {
 EngineSettings read_engine(const TomlTable& root) {
     EngineSettings out;
     const auto engine =
-        root.table("engine", {"listen", "stream_port", "shards", "data_dir", "control_tick_ms", "notice_base_url", "limits", "request_log"});
+        root.table("engine", {"listen", "stream_port", "shards", "data_dir", "control_tick_ms", "notice_base_url", "limits", "request_log", "api_keys"});
     if (!engine) return out;
     read_listen(*engine, out);
     if (auto port = engine->integer("stream_port", 0, 65535)) out.stream_port = static_cast<std::uint16_t>(*port);
@@ -82,6 +82,10 @@ EngineSettings read_engine(const TomlTable& root) {
     }
     if (auto tick = engine->integer("control_tick_ms", 1, 60'000)) out.control_tick = std::chrono::milliseconds(*tick);
     read_notice_base_url(*engine, out);
+    if (auto keys = engine->string("api_keys")) {
+        if (keys->empty()) engine->fail_at(*engine->find("api_keys"), "api_keys", "must name a key file (bidline keys add)");
+        out.api_keys = *keys;
+    }
     const auto limits = engine->table("limits", {"max_header_bytes", "max_body_bytes", "max_connections_per_shard",
                                                  "idle_timeout_ms", "header_timeout_ms", "body_timeout_ms",
                                                  "default_deadline_ms"});

@@ -570,6 +570,7 @@ void ControlLoop::render_stats(std::int64_t now_us) {
             .field("http_errors", read(c.http_errors))
             .field("notices", read(c.notices))
             .field("notice_errors", read(c.notice_errors))
+            .field("auth_refused", read(c.auth_refused))
             .field("events_dropped", read(c.events_dropped))
             .field("request_log_written", read(c.request_log_written))
             .field("request_log_skipped", read(c.request_log_skipped))

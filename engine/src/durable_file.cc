@@ -28,9 +28,9 @@ void sync_directory(const std::filesystem::path& dir) {
 
 }  // namespace
 
-void write_file_durably(const std::filesystem::path& path, std::string_view bytes) {
+void write_file_durably(const std::filesystem::path& path, std::string_view bytes, unsigned mode) {
     const std::filesystem::path tmp = path.string() + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
     if (fd < 0) fail(tmp, "open", errno);
     std::size_t done = 0;
     while (done < bytes.size()) {

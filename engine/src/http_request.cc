@@ -238,10 +238,10 @@ private:
     // Resets every field but the header array: only `header_count` entries
     // of it are meaningful, and zeroing 1.5 KB per request is not free.
     void reset() {
-        static_assert(sizeof(HttpRequest) == 1680, "HttpRequest changed: reset the new field in RequestParser::reset");
+        static_assert(sizeof(HttpRequest) == 1696, "HttpRequest changed: reset the new field in RequestParser::reset");
         HttpRequest& r = out_;
         r.method = HttpMethod::other;
-        r.method_text = r.target = r.path = r.query = r.body = r.error_reason = {};
+        r.method_text = r.target = r.path = r.query = r.body = r.error_reason = r.authenticated_as = {};
         r.version_minor = 1;
         r.header_count = 0;
         r.keep_alive = true;

@@ -38,7 +38,7 @@ bool LoopbackClient::connect() {
 }
 
 LoopbackResponse LoopbackClient::request(std::string_view method, std::string_view target, std::string_view body,
-                                         std::string_view extra_headers) {
+                                         std::string_view extra_headers, std::string_view content_type) {
     for (int attempt = 0; attempt < 2; ++attempt) {
         if (fd_ < 0 && !connect()) return {};
         std::string req;
@@ -46,7 +46,7 @@ LoopbackResponse LoopbackClient::request(std::string_view method, std::string_vi
         req.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: ").append(host_);
         req.append("\r\n").append(extra_headers);
         if (!body.empty() || method == "POST")
-            req.append("Content-Type: application/json\r\nContent-Length: ").append(std::to_string(body.size())).append("\r\n");
+            req.append("Content-Type: ").append(content_type).append("\r\nContent-Length: ").append(std::to_string(body.size())).append("\r\n");
         req.append("\r\n").append(body);
         if (::send(fd_, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
             disconnect();
@@ -71,6 +71,8 @@ LoopbackResponse LoopbackClient::request(std::string_view method, std::string_vi
         const std::size_t cl = buf_.find("Content-Length: ");
         if (cl != std::string::npos && cl < header_end) length = std::strtoul(buf_.c_str() + cl + 16, nullptr, 10);
         const bool close = buf_.find("Connection: close") < header_end;
+        const std::size_t retry = buf_.find("Retry-After: ");
+        if (retry != std::string::npos && retry < header_end) r.retry_after_s = std::atoi(buf_.c_str() + retry + 13);
         while (buf_.size() < header_end + 4 + length) {
             const ssize_t n = ::recv(fd_, tmp, sizeof tmp, 0);
             if (n <= 0) break;

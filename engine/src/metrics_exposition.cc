@@ -93,6 +93,7 @@ void shard_families(Exposition& x, const EngineState& state) {
     per_shard("bidline_notices_total", "Win, billing, loss, click and conversion notices accepted.",
               [](const ShardCounters& c) { return read(c.notices); });
     per_shard("bidline_notice_errors_total", "Notices rejected.", [](const ShardCounters& c) { return read(c.notice_errors); });
+    per_shard("bidline_auth_refused_total", "Requests refused with 401 or 403 (API keys).", [](const ShardCounters& c) { return read(c.auth_refused); });
     per_shard("bidline_events_dropped_total", "Events dropped because the shard-to-control ring was full.",
               [](const ShardCounters& c) { return read(c.events_dropped); });
     per_shard("bidline_request_log_written_total", "Bid requests logged with their decision.",

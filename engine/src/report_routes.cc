@@ -92,7 +92,7 @@ RouteResponse post_report(EngineState& state, ControlLoop& control, const HttpRe
     if (!err.ok()) return json_error(scratch, 400, "bad_report", err.message());
 
     if (state.connector_gate) {
-        const std::string_view connector = ConnectorGate::connector_of(req.header("x-bidline-connector"));
+        const std::string_view connector = ConnectorGate::connector_of(req);
         const auto units =
             static_cast<std::int64_t>(std::max<std::size_t>(1, report.rows.size() + report.unmapped.size()));
         if (auto refusal = state.connector_gate->admit(connector, units))

@@ -8,6 +8,7 @@
 
 #include "bidline/engine/feed_bridge.h"
 #include "bidline/engine/json_writer.h"
+#include "bidline/engine/route_auth.h"
 
 namespace bidline {
 
@@ -100,8 +101,31 @@ RouteResponse Router::error(std::uint16_t status, std::string_view code, std::st
     return r;
 }
 
+std::optional<RouteResponse> Router::refuse_unauthorized(const HttpRequest& req) {
+    caller_ = {};
+    if (!state_.api_keys || state_.api_keys->empty()) return std::nullopt;
+    const AuthDecision d = authorize(*state_.api_keys, verified_keys_, req);
+    if (d.status == 0) {
+        if (d.key != nullptr) caller_ = d.key->name;
+        return std::nullopt;
+    }
+    // A refusal is not the steady state: its message may allocate.
+    bump(shard_.counters.auth_refused);
+    if (d.status == 401) {
+        RouteResponse r = error(401, "unauthorized",
+                                d.check == KeyCheck::missing
+                                    ? "this endpoint needs an API key: Authorization: Bearer <key>"
+                                    : "the API key is not valid (expected Authorization: Bearer bl_...)");
+        r.www_authenticate = kBearerChallenge;
+        return r;
+    }
+    const std::string scope(to_string(*d.needed));
+    return error(403, "forbidden", "the API key \"" + d.key->name + "\" lacks the scope \"" + scope + "\" this endpoint needs");
+}
+
 RouteResponse Router::route(const HttpRequest& req, std::string_view body, Timestamp received) {
     const std::string_view path = req.path;
+    if (auto refused = refuse_unauthorized(req)) return *refused;
     if (path == "/openrtb2/bid") {
         if (req.method != HttpMethod::post) {
             RouteResponse r = error(405, "method_not_allowed", "use POST for bid requests");
@@ -128,7 +152,11 @@ RouteResponse Router::route(const HttpRequest& req, std::string_view body, Times
     for (const ExtraRoute& r : state_.routes) {
         const bool prefix = !r.path.empty() && r.path.back() == '/';
         if (!(prefix ? path.starts_with(r.path) : path == r.path)) continue;
-        return r.handle_on_shard ? r.handle_on_shard(req, body, extra_scratch_, shard_) : r.handle(req, body, extra_scratch_);
+        // Handlers see who called (a copy: these routes are off the bid path).
+        HttpRequest authed = req;
+        authed.authenticated_as = caller_;
+        return r.handle_on_shard ? r.handle_on_shard(authed, body, extra_scratch_, shard_)
+                                 : r.handle(authed, body, extra_scratch_);
     }
     if (req.method != HttpMethod::get && req.method != HttpMethod::head) {
         RouteResponse r = error(405, "method_not_allowed", "this endpoint only answers GET");

@@ -49,7 +49,7 @@ std::uint64_t Router::ingest(const feeds::Event& e, bool& orphan, bool& overload
 RouteResponse Router::events(const HttpRequest& req, std::string_view body) {
     // Per-connector limits first: a refused request applies nothing.
     if (state_.connector_gate) {
-        const std::string_view connector = ConnectorGate::connector_of(req.header("x-bidline-connector"));
+        const std::string_view connector = caller_.empty() ? ConnectorGate::connector_of(req) : caller_;
         if (auto refusal = state_.connector_gate->admit(connector, ndjson_units(body)))
             return too_many_requests(scratch_, connector, *refusal);
     }

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include "support/fixtures.h"
@@ -13,9 +14,16 @@
 
 namespace bidline::test {
 
-CliRun run_bidline(const std::vector<std::string>& args) {
+CliRun run_bidline(const std::vector<std::string>& args) { return run_bidline(args, CliInput{}); }
+
+CliRun run_bidline(const std::vector<std::string>& args, const CliInput& input) {
     const ScratchDir dir("bidline-cli");
     const std::string out_path = (dir.path() / "stdout").string(), err_path = (dir.path() / "stderr").string();
+    const std::string in_path = (dir.path() / "stdin").string();
+    {
+        std::ofstream in(in_path, std::ios::binary);
+        in << input.stdin_text;
+    }
     std::vector<char*> argv;
     std::string binary = BIDLINE_BINARY;
     argv.push_back(binary.data());
@@ -26,7 +34,9 @@ CliRun run_bidline(const std::vector<std::string>& args) {
     if (pid == 0) {
         const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(127);
+        const int in = ::open(in_path.c_str(), O_RDONLY);
+        if (out < 0 || err < 0 || in < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0 || ::dup2(in, 0) < 0) ::_exit(127);
+        for (const auto& [name, value] : input.env) ::setenv(name.c_str(), value.c_str(), 1);
         ::execv(argv[0], argv.data());
         ::_exit(127);
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bidline::test {
@@ -15,5 +16,13 @@ struct CliRun {
 
 // Arguments are passed as they are (no shell quoting to get wrong).
 CliRun run_bidline(const std::vector<std::string>& args);
+
+// What a run reads besides its arguments: stdin, and environment variables
+// set (on top of ours) for the child only.
+struct CliInput {
+    std::string stdin_text;
+    std::vector<std::pair<std::string, std::string>> env;
+};
+CliRun run_bidline(const std::vector<std::string>& args, const CliInput& input);
 
 }  // namespace bidline::test

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <stdexcept>
 
@@ -25,6 +27,16 @@ std::filesystem::path write_mini_config(std::string_view file_name, const MiniCo
     out.close();
     if (!out) throw std::runtime_error("cannot write " + path.string());
     return path;
+}
+
+std::string mini_win_event(int n) {
+    const auto now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  R"({"type":"win","event_id":"w%d","bid_id":"%016x","line_item":"li","price":1.0,"ts":%lld})", n,
+                  0x100 + n, static_cast<long long>(now_ms));
+    return buf;
 }
 
 }  // namespace bidline::test

@@ -19,6 +19,10 @@ struct MiniConfig {
     std::string creative_extra;           // more [[line_item.creative]] tables after "cr"
 };
 
+// One NDJSON win (no newline) of the mini configuration's line item "li",
+// event id "w<n>", bid id 0x100 + n, timestamped now.
+std::string mini_win_event(int n);
+
 // Writes the configuration into the test's temp dir under `file_name`.
 std::filesystem::path write_mini_config(std::string_view file_name, const MiniConfig& config);
 

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "bidline/config/stable_hash.h"
+#include "bidline/engine/api_keys.h"
 #include "bidline/engine/control_loop.h"
 #include "bidline/engine/creative_selection.h"
 #include "bidline/engine/online_learning.h"
@@ -73,8 +74,9 @@ void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcep
 namespace bidline {
 namespace {
 
-std::string http_post(const std::string& body) {
-    return "POST /openrtb2/bid HTTP/1.1\r\nHost: bidder\r\nContent-Type: application/json\r\nx-openrtb-version: 2.6\r\n"
+std::string http_post(const std::string& body, const std::string& api_key = {}) {
+    return "POST /openrtb2/bid HTTP/1.1\r\nHost: bidder\r\nContent-Type: application/json\r\nx-openrtb-version: 2.6\r\n" +
+           (api_key.empty() ? std::string() : "Authorization: Bearer " + api_key + "\r\n") +
            "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
@@ -119,7 +121,9 @@ void publish_learned(EngineState& state) {
 // every line item bids max_clicks from the online model and has two
 // creatives to sample between. `holdout`: every campaign holds half its
 // users out (an experiment each) and the requests come from 64 users.
-Outcome serve_counted(bool log_requests, bool learned = false, bool holdout = false) {
+// `with_keys`: API keys are configured and every request carries a valid
+// bid-scoped key (the check runs before the bid path).
+Outcome serve_counted(bool log_requests, bool learned = false, bool holdout = false, bool with_keys = false) {
     ManualClock clock(Timestamp{std::chrono::sys_days{std::chrono::year{2026} / 6 / 1}.time_since_epoch()});
     Config config;
     config.engine.shards = 1;
@@ -136,6 +140,16 @@ Outcome serve_counted(bool log_requests, bool learned = false, bool holdout = fa
     if (holdout)
         for (Campaign& c : config.campaigns.campaigns) c.experiment = CampaignExperiment{c.id.value, 0.5};
     EngineState state(config, clock);
+    std::string api_key;
+    if (with_keys) {
+        std::vector<ApiKey> keys;
+        for (const char* name : {"exchange-a", "exchange-b", "reports"}) {
+            MintedKey m = mint_api_key(name, parse_scopes(std::string(name) == "reports" ? "events" : "bid"));
+            if (api_key.empty()) api_key = m.key;
+            keys.push_back(m.entry);
+        }
+        state.api_keys = std::make_shared<const ApiKeyTable>(std::move(keys));
+    }
     const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("bidline-noalloc-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     std::optional<feeds::GroupCommitLog> log;
@@ -158,7 +172,7 @@ Outcome serve_counted(bool log_requests, bool learned = false, bool holdout = fa
         std::string body = synthetic_bid_request(static_cast<std::uint64_t>(i));
         if (i % 4 == 3) body.replace(body.find("\"USA\""), 5, "\"ZZZ\"");
         if (holdout) body.replace(body.find("u-5c1d2e"), 8, "u-5c1d" + std::to_string(10 + i));
-        wire.push_back(http_post(body));
+        wire.push_back(http_post(body, api_key));
     }
     std::vector<std::string> buffers = wire;  // parse_http_request may write (de-chunking)
 
@@ -215,6 +229,13 @@ TEST(NoAllocation, HoldoutExperimentsAllocateNothing) {
     EXPECT_EQ(o.allocations, 0u) << "heap allocations in " << o.bids + o.no_bids << " requests";
     EXPECT_GT(o.experiment_users, 0u);  // the experiment path ran
     EXPECT_GT(o.bids, 0u);
+    EXPECT_GT(o.no_bids, 0u);
+}
+
+TEST(NoAllocation, CheckingApiKeysAllocatesNothing) {
+    const Outcome o = serve_counted(false, false, false, true);
+    EXPECT_EQ(o.allocations, 0u) << "heap allocations in " << o.bids + o.no_bids << " requests with API keys";
+    EXPECT_GT(o.bids, 0u);  // the key was accepted: refusals would be 401s and fail the count
     EXPECT_GT(o.no_bids, 0u);
 }
 

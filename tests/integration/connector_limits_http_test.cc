@@ -38,18 +38,7 @@ daily_units = 3
     return write_mini_config("connector_limits.toml", c);
 }
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-std::string win(int n) {
-    char buf[200];
-    std::snprintf(buf, sizeof buf,
-                  R"({"type":"win","event_id":"w%d","bid_id":"%016x","line_item":"li","price":1.0,"ts":%lld})", n,
-                  0x100 + n, static_cast<long long>(now_ms()));
-    return buf;
-}
+std::string win(int n) { return mini_win_event(n); }
 
 std::int64_t wins(EngineProcess& engine) {
     HttpClient c(engine.host(), engine.port());

@@ -27,6 +27,8 @@ commands:
   optimize    split a budget across channels from response curves
   attribute   multi-touch attribution of conversion paths (heuristic, Markov, Shapley)
   experiment  A/B test analysis, sample size, holdout incrementality
+  keys        mint, list and remove API keys (only salted hashes are stored)
+  credentials the encrypted store of platform credentials (OAuth refresh tokens)
   help        this text
 
 Every command answers --help.
@@ -60,6 +62,8 @@ int main(int argc, char** argv) {
             {"attribute", bidline::attribute_command},
             {"experiment", bidline::experiment_command},
             {"stream", bidline::stream_command},
+            {"keys", bidline::keys_command},
+            {"credentials", bidline::credentials_command},
         };
         for (const Command& c : kCommands)
             if (c.run != nullptr && cmd == c.name) return c.run(args);

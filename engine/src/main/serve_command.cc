@@ -33,6 +33,7 @@
 #include "bidline/feeds/event_log_group_commit.h"
 #include "main/commands.h"
 #include "main/release_memory.h"
+#include "main/serve_security.h"
 
 namespace bidline {
 namespace {
@@ -67,6 +68,11 @@ Optimizer thread (GET /v1/optimizer; README.md, "Budget optimizer in serve"):
   --optimizer-approval           plans wait for POST /v1/optimizer/approve
 Platform-managed campaigns (managed_by; GET /v1/adjustments, README.md "Bid and budget adjustments"):
   --adjustment-interval-ms N     how often their bids and budgets are recomputed (default 60000)
+Security (README.md, "Auth and credentials"):
+  --api-keys FILE                API keys from `bidline keys add` ([engine] api_keys); any key makes
+                                 every route but /healthz and notices need Authorization: Bearer
+  --credentials FILE             platform credentials sealed by `bidline credentials set`
+  --credentials-key-file FILE    their key (64 hex digits); default: $BIDLINE_CREDENTIALS_KEY
 Request log (bid requests with their decisions, in the event log):
   --log-requests off|sampled|full   default sampled ([engine.request_log] mode)
   --log-sample-rate F               share of requests when sampled (default 0.01)
@@ -83,7 +89,8 @@ void print_summary(const Config& c, const std::string& source) {
 
 int serve_command(const Args& argv_rest, char** argv, bool demo) {
     const CliArgs args(argv_rest, {"config", "host", "port", "shards", "data-dir", "stream-port", "io", "check-config", "rate", "seed", "duration",
-                        "redis-stream", "budget-ledger", "node", "budget-lease-ttl-ms", "budget-lease-share", "optimizer-interval", "optimizer-min-days", "optimizer-max-change", "log-requests", "log-sample-rate", "adjustment-interval-ms"},
+                        "redis-stream", "budget-ledger", "node", "budget-lease-ttl-ms", "budget-lease-share", "optimizer-interval", "optimizer-min-days", "optimizer-max-change", "log-requests", "log-sample-rate", "adjustment-interval-ms",
+                        "api-keys", "credentials", "credentials-key-file"},
                        {"help", "optimizer-approval"});
     if (args.has("help")) {
         std::fputs(kServeHelp, stdout);
@@ -102,6 +109,8 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     if (args.has("port")) config.engine.listen_port = static_cast<std::uint16_t>(args.integer("port", 0, 0, 65535));
     if (args.has("shards")) config.engine.shards = static_cast<std::uint32_t>(args.integer("shards", 0, 1, 256));
     if (auto d = args.get("data-dir")) config.engine.data_dir = *d;
+    if (auto k = args.get("api-keys")) config.engine.api_keys = *k;
+    const bool embedded_demo = demo || !args.has("config");
     // The embedded demo bids with the click model built into the binary.
     if (demo || !args.has("config")) use_demo_click_model(config);
     if (args.has("stream-port"))
@@ -129,6 +138,13 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
 
     SystemClock clock;
     EngineState state(config, clock);
+    // Before anything listens: keys, and the secrets of the outbound connectors.
+    const std::string auth_line = install_api_keys(state, config, embedded_demo);
+    const std::optional<CredentialStore> credentials = open_credentials(args);
+    // Both post to this engine over loopback without a key (not yet: say so rather than 401 forever).
+    if (state.api_keys && demo) throw CliError("--api-keys: demo's synthetic exchange sends no key; use serve");
+    if (state.api_keys && args.has("redis-stream"))
+        throw CliError("--redis-stream cannot be combined with API keys yet (the consumer posts without a key)");
     state.io_backend = Server::io_backend();
     // Before the control loop, which uses it until it stops.
     const auto shared_budget = make_redis_budget_ledger(args, config, clock);
@@ -179,6 +195,8 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     spdlog::info("bidline serving: {} shards, io backend {}, {} line items{}", state.shards.size(), state.io_backend,
                  config.campaigns.line_items.size(), demo || !args.has("config") ? " (embedded demo configuration)" : "");
     std::printf("bidline: listening on http://%s:%u\n", config.engine.listen_host.c_str(), server.port());
+    std::printf("bidline: %s\n", auth_line.c_str());
+    if (credentials) std::printf("bidline: %zu platform credentials loaded (encrypted at rest)\n", credentials->names().size());
     if (const auto stream_port = server.stream_port())
         std::printf("bidline: event stream on tcp://%s:%u\n", config.engine.listen_host.c_str(), *stream_port);
     std::printf("  POST /openrtb2/bid        OpenRTB 2.5/2.6 bid requests (200 bid, 204 no bid, 400 invalid)\n"
@@ -194,7 +212,8 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
                 "  %zu shards, io backend %s, %s\n",
                 state.shards.size(), state.io_backend.c_str(),
                 args.has("config") && !demo ? ("configuration " + *args.get("config")).c_str()
-                                            : "embedded demo configuration (no auth keys: listening on 127.0.0.1 only)");
+                : state.api_keys ? "embedded demo configuration"
+                                 : "embedded demo configuration (no auth keys: listening on 127.0.0.1 only)");
     std::fflush(stdout);
     if (redis_stream) {
         const std::string& h = config.engine.listen_host;

@@ -46,6 +46,10 @@ struct EngineSettings {
     RequestLogSettings request_log;
     // Public base URL that win/billing notice URLs in bid responses point at.
     std::string notice_base_url;                // empty = http://<listen_host>:<listen_port>
+    // API key file (`bidline keys add`); relative to the configuration file.
+    // Empty = no auth. Any key in it makes every route but /healthz and the
+    // notice URLs need `Authorization: Bearer` (engine/README.md, "API keys").
+    std::string api_keys;
 };
 
 }  // namespace bidline

@@ -20,6 +20,7 @@
 
 #include "bidline/config/connector_settings.h"
 #include "bidline/engine/clock.h"
+#include "bidline/engine/http_request.h"
 #include "bidline/feeds/daily_quota.h"
 #include "bidline/feeds/token_bucket.h"
 
@@ -41,9 +42,13 @@ public:
     // `connector`, or says which limit refused and for how long.
     [[nodiscard]] std::optional<ConnectorRefusal> admit(std::string_view connector, std::int64_t units);
 
-    // The connector of a request: its X-Bidline-Connector header, or "default".
-    static std::string_view connector_of(std::string_view header_value) {
-        return header_value.empty() ? std::string_view("default") : header_value;
+    // The connector of a request: the name of the API key that authorized
+    // it (a key cannot spend another connector's limits), else its
+    // X-Bidline-Connector header, else "default".
+    static std::string_view connector_of(const HttpRequest& req) {
+        if (!req.authenticated_as.empty()) return req.authenticated_as;
+        const std::string_view header = req.header("x-bidline-connector");
+        return header.empty() ? std::string_view("default") : header;
     }
 
 private:

@@ -10,8 +10,9 @@
 
 namespace bidline {
 
-// Throws std::runtime_error naming the path and the system error.
-void write_file_durably(const std::filesystem::path& path, std::string_view bytes);
+// Throws std::runtime_error naming the path and the system error. `mode`:
+// permissions of a new file (0600 for key and credential files).
+void write_file_durably(const std::filesystem::path& path, std::string_view bytes, unsigned mode = 0644);
 // Copies `from` to `to` durably (same guarantees).
 void copy_file_durably(const std::filesystem::path& from, const std::filesystem::path& to);
 // The whole file; throws std::runtime_error naming the path when unreadable.

@@ -53,6 +53,7 @@ struct ShardResources {
 };
 
 namespace feeds { class GroupCommitLog; }
+class ApiKeyTable;
 class ConnectorGate;
 struct HttpRequest;
 struct RouteResponse;
@@ -100,6 +101,8 @@ struct EngineState {
     // Per-connector rate limits of the feed endpoints (connector_gate.h);
     // null = unlimited (tests, replay).
     std::shared_ptr<ConnectorGate> connector_gate;
+    // API keys (api_keys.h); null or empty = no auth (the embedded demo).
+    std::shared_ptr<const ApiKeyTable> api_keys;
 };
 
 }  // namespace bidline

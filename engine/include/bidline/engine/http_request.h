@@ -45,6 +45,9 @@ struct HttpRequest {
     std::size_t consumed = 0;        // bytes of the buffer this request used (for pipelining)
     std::uint16_t error_status = 0;  // 400/413/431/501/505 when status == error
     std::string_view error_reason;
+    // Set by the Router once an API key authorized the request: the key's
+    // name, which is the connector whose limits it spends (route_auth.h).
+    std::string_view authenticated_as;
 
     std::string_view header(std::string_view name) const;  // case-insensitive; "" if absent
 };

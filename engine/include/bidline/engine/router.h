@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,7 @@
 #include "bidline/engine/engine_state.h"
 #include "bidline/engine/http_request.h"
 #include "bidline/engine/request_log.h"
+#include "bidline/engine/verified_key_cache.h"
 #include "bidline/feeds/event.h"
 #include "bidline/feeds/event_line_parser.h"
 
@@ -28,6 +30,7 @@ struct RouteResponse {
     std::string_view openrtb_version;  // echoed as x-openrtb-version when set
     std::uint32_t retry_after_s = 0;   // Retry-After header when > 0
     std::string_view allow;            // Allow header for 405
+    std::string_view www_authenticate; // WWW-Authenticate header for 401
     // When > 0: hold this response until the shard's records up to this
     // event-log sequence are durable (acknowledge only what survives a crash).
     std::uint64_t durable_after = 0;
@@ -56,6 +59,9 @@ public:
 private:
     RouteResponse notice(const HttpRequest& req, std::string_view kind, Timestamp received);
     RouteResponse events(const HttpRequest& req, std::string_view body);
+    // 401/403 for a request the configured API keys do not allow; nullopt
+    // when it may pass (sets `caller_` to the key's name).
+    std::optional<RouteResponse> refuse_unauthorized(const HttpRequest& req);
 
     EngineState& state_;
     ShardResources& shard_;
@@ -66,6 +72,8 @@ private:
     std::uint64_t stats_seen_ = 0, catalog_seen_ = 0;
     std::string scratch_;
     std::string extra_scratch_;
+    std::string_view caller_;  // the authorizing key's name for the current request ("" without auth)
+    VerifiedKeyCache verified_keys_;
     std::unique_ptr<feeds::EventLineParser> event_parser_;
     std::unique_ptr<flatbuffers::FlatBufferBuilder> fbb_;
     feeds::Event event_;

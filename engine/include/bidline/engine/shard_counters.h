@@ -72,6 +72,7 @@ struct alignas(kCacheLine) ShardCounters {
     Counter http_errors{};      // 4xx from the HTTP layer (413, 431, ...)
     Counter notices{};          // win/bill/loss/click/conversion notices accepted
     Counter notice_errors{};
+    Counter auth_refused{};     // 401 and 403 once API keys are configured
     Counter events_dropped{};   // shard -> control ring full (counted, never silent)
     Counter request_log_written{};  // bid requests logged with their decision
     Counter request_log_skipped{};  // sampled, but the log's lane was full (bidding never waits)
