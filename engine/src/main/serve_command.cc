@@ -22,6 +22,7 @@
 #include "bidline/engine/observability_routes.h"
 #include "bidline/engine/connector_gate.h"
 #include "bidline/engine/adjustment_routes.h"
+#include "bidline/engine/alert_routes.h"
 #include "bidline/engine/report_routes.h"
 #include "bidline/engine/model_registry.h"
 #include "bidline/engine/model_routes.h"
@@ -157,6 +158,7 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     register_observability_routes(state, control);
     register_report_routes(state, control);                // POST /v1/reports/*
     register_adjustment_routes(state, control);            // GET /v1/adjustments
+    register_alert_routes(state, control);                 // GET /v1/alerts ([alerts]; the dashboard's too)
     install_connector_limits(state, config.connectors);   // [connectors.NAME]: 429 on feed endpoints
     const auto optimizer = start_optimizer(state, args);  // routes before the server starts
     const auto redis_stream = make_redis_stream_consumer(state, args);  // likewise; started once we listen
@@ -186,6 +188,7 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
                 "  POST /v1/events           NDJSON performance events (durable before the answer)\n"
                 "  POST /v1/reports/google_ads|meta|tiktok   platform spend reports (?utc_offset=-08:00&revision=R)\n"
                 "  GET  /v1/stats            live stats (JSON)\n"
+                "  GET  /v1/alerts           alerts: CTR drop, CPC above target, budget spent early, spend stalled, model drift\n"
                 "  GET  /v1/adjustments      bid and budget adjustments of platform-managed campaigns (?since=SEQ)\n"
                 "  GET  /v1/optimizer        last fit, plan and applied budgets; POST /v1/optimizer/run starts a refit\n"
                 "  GET  /v1/models           model versions; POST /v1/models/ROLE/versions|activate|rollback|candidate|promote\n"
