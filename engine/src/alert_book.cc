@@ -1,21 +1,12 @@
 #include "bidline/engine/alert_book.h"
 
 #include <algorithm>
-#include <ctime>
 
 #include "bidline/engine/json_writer.h"
+#include "bidline/engine/utc_text.h"
 
 namespace bidline {
 namespace {
-
-std::string iso_utc(std::int64_t us) {
-    const std::time_t s = static_cast<std::time_t>(us >= 0 ? us / 1'000'000 : (us - 999'999) / 1'000'000);
-    std::tm tm{};
-    gmtime_r(&s, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 void optional_string(JsonWriter& j, std::string_view k, const std::string& v) {
     j.key(k);
@@ -50,9 +41,9 @@ void write_alert_json(JsonWriter& j, const Alert& a) {
     optional_string(j, "campaign", r.campaign);
     optional_string(j, "line_item", r.line_item);
     optional_string(j, "subject", r.subject);
-    j.field("since", iso_utc(a.since_us)).field("since_us", a.since_us);
+    j.field("since", rfc3339_utc(a.since_us)).field("since_us", a.since_us);
     if (a.state == AlertState::resolved)
-        j.field("resolved", iso_utc(a.resolved_us)).field("resolved_us", a.resolved_us);
+        j.field("resolved", rfc3339_utc(a.resolved_us)).field("resolved_us", a.resolved_us);
     else
         j.key("resolved").null().key("resolved_us").null();
     j.field("value", r.value).field("threshold", r.threshold).field("unit", r.unit).field("message", r.message);
