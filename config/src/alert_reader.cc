@@ -19,7 +19,8 @@ std::optional<HttpUrl> parse_http_url(std::string_view url) {
         const std::string_view port = authority.substr(colon + 1);
         unsigned value = 0;
         const auto r = std::from_chars(port.data(), port.data() + port.size(), value);
-        if (r.ec != std::errc{} || r.ptr != port.data() + port.size() || value == 0 || value > 65535) return std::nullopt;
+        if (r.ec != std::errc{} || r.ptr != port.data() + port.size() || value == 0 || value > 65535)
+            return std::nullopt;
         out.port = static_cast<std::uint16_t>(value);
         authority = authority.substr(0, colon);
     }
@@ -51,11 +52,27 @@ int whole(const TomlTable& t, std::string_view key, int fallback, int min, int m
 
 AlertSettings read_alerts(const TomlTable& root) {
     AlertSettings a;
-    const auto t = root.table(
-        "alerts", {"enabled", "evaluate_every_ms", "ctr_drop_ratio", "ctr_window_minutes", "ctr_trailing_minutes", "ctr_min_impressions",
-                   "ctr_min_trailing_clicks", "cpc_over_target", "cpc_window_minutes", "cpc_min_clicks", "budget_used",
-                   "early_plan_share", "stall_minutes", "stall_min_behind", "drift_psi", "keep_resolved", "webhook",
-                   "webhook_retries", "webhook_backoff_ms", "webhook_timeout_ms", "webhook_queue"});
+    const auto t = root.table("alerts", {"enabled",
+                                         "evaluate_every_ms",
+                                         "ctr_drop_ratio",
+                                         "ctr_window_minutes",
+                                         "ctr_trailing_minutes",
+                                         "ctr_min_impressions",
+                                         "ctr_min_trailing_clicks",
+                                         "cpc_over_target",
+                                         "cpc_window_minutes",
+                                         "cpc_min_clicks",
+                                         "budget_used",
+                                         "early_plan_share",
+                                         "stall_minutes",
+                                         "stall_min_behind",
+                                         "drift_psi",
+                                         "keep_resolved",
+                                         "webhook",
+                                         "webhook_retries",
+                                         "webhook_backoff_ms",
+                                         "webhook_timeout_ms",
+                                         "webhook_queue"});
     if (!t) return a;
     if (const toml::value* v = t->find("enabled")) {
         if (!v->is_boolean()) t->fail_at(*v, "enabled", "expected true or false");
@@ -66,7 +83,8 @@ AlertSettings read_alerts(const TomlTable& root) {
     a.ctr_window_minutes = whole(*t, "ctr_window_minutes", a.ctr_window_minutes, 1, 720);
     a.ctr_trailing_minutes = whole(*t, "ctr_trailing_minutes", a.ctr_trailing_minutes, 1, 1439);
     if (a.ctr_window_minutes + a.ctr_trailing_minutes > 1440)
-        t->fail_here("ctr_trailing_minutes", "ctr_window_minutes + ctr_trailing_minutes must be at most 1440 (the 24 h series)");
+        t->fail_here("ctr_trailing_minutes",
+                     "ctr_window_minutes + ctr_trailing_minutes must be at most 1440 (the 24 h series)");
     a.ctr_min_impressions = t->integer("ctr_min_impressions", 1, std::int64_t{1} << 40).value_or(a.ctr_min_impressions);
     a.ctr_min_trailing_clicks =
         t->integer("ctr_min_trailing_clicks", 1, std::int64_t{1} << 40).value_or(a.ctr_min_trailing_clicks);

@@ -20,11 +20,16 @@ void optional_string(JsonWriter& j, std::string_view k, const std::string& v) {
 
 std::string_view to_string(AlertRule r) {
     switch (r) {
-        case AlertRule::ctr_drop: return "ctr_drop";
-        case AlertRule::cpc_high: return "cpc_high";
-        case AlertRule::budget_early: return "budget_early";
-        case AlertRule::spend_stalled: return "spend_stalled";
-        case AlertRule::model_drift: return "model_drift";
+        case AlertRule::ctr_drop:
+            return "ctr_drop";
+        case AlertRule::cpc_high:
+            return "cpc_high";
+        case AlertRule::budget_early:
+            return "budget_early";
+        case AlertRule::spend_stalled:
+            return "spend_stalled";
+        case AlertRule::model_drift:
+            return "model_drift";
     }
     return "unknown";
 }
@@ -91,7 +96,8 @@ std::vector<AlertTransition> AlertBook::end() {
     }
     for (auto& [k, r] : round_) {
         if (r.verdict != Verdict::firing || active_.contains(k)) continue;
-        Alert a{.id = next_id_++, .state = AlertState::active, .since_us = now_us_, .updated_us = now_us_, .reading = r};
+        Alert a{
+            .id = next_id_++, .state = AlertState::active, .since_us = now_us_, .updated_us = now_us_, .reading = r};
         out.push_back({a});
         active_.emplace(k, std::move(a));
     }

@@ -38,7 +38,8 @@ RouteResponse get_alerts(const EngineState& state, const ControlLoop& control, c
     std::string wanted;
     percent_decode(query_param(req.query, "state"), wanted);
     if (!wanted.empty() && wanted != "active" && wanted != "resolved" && wanted != "all")
-        return json_error(scratch, 400, "bad_request", "state: expected active, resolved or all, got \"" + wanted + "\"");
+        return json_error(scratch, 400, "bad_request",
+                          "state: expected active, resolved or all, got \"" + wanted + "\"");
     const auto alerts = control.alerts().published();
     std::uint64_t active = 0, resolved = 0;
     for (const Alert& a : *alerts) ++(a.state == AlertState::active ? active : resolved);
@@ -60,9 +61,10 @@ RouteResponse get_alerts(const EngineState& state, const ControlLoop& control, c
 
 void register_alert_routes(EngineState& state, const ControlLoop& control) {
     const EngineState& s = state;
-    state.routes.push_back({"/v1/alerts", [&s, &control](const HttpRequest& req, std::string_view, std::string& scratch) {
-                                return get_alerts(s, control, req, scratch);
-                            }});
+    state.routes.push_back(
+        {"/v1/alerts", [&s, &control](const HttpRequest& req, std::string_view, std::string& scratch) {
+             return get_alerts(s, control, req, scratch);
+         }});
 }
 
 }  // namespace bidline

@@ -32,7 +32,8 @@ Reading make(AlertRule rule, AlertSeverity severity, double value, double thresh
 
 Reading ctr_drop_rule(const AlertSettings& s, ClickCounts window, ClickCounts trailing) {
     const double recent = window.wins ? static_cast<double>(window.clicks) / static_cast<double>(window.wins) : 0.0;
-    const double average = trailing.wins ? static_cast<double>(trailing.clicks) / static_cast<double>(trailing.wins) : 0.0;
+    const double average =
+        trailing.wins ? static_cast<double>(trailing.clicks) / static_cast<double>(trailing.wins) : 0.0;
     Reading r = make(AlertRule::ctr_drop, AlertSeverity::warning, recent, s.ctr_drop_ratio * average, "ctr");
     if (window.wins < static_cast<std::uint64_t>(s.ctr_min_impressions) ||
         trailing.clicks < static_cast<std::uint64_t>(s.ctr_min_trailing_clicks)) {
@@ -41,8 +42,8 @@ Reading ctr_drop_rule(const AlertSettings& s, ClickCounts window, ClickCounts tr
     }
     r.verdict = recent < r.threshold ? Verdict::firing : Verdict::clear;
     r.message = "CTR " + percent(recent) + " over the last " + std::to_string(s.ctr_window_minutes) + " min is " +
-                (r.verdict == Verdict::firing ? "below " : "back above ") + percent(r.threshold) + " (" + std::to_string(s.ctr_drop_ratio).substr(0, 4) + " x its trailing " +
-                percent(average) + ")";
+                (r.verdict == Verdict::firing ? "below " : "back above ") + percent(r.threshold) + " (" +
+                std::to_string(s.ctr_drop_ratio).substr(0, 4) + " x its trailing " + percent(average) + ")";
     return r;
 }
 
@@ -56,17 +57,18 @@ Reading cpc_high_rule(const AlertSettings& s, std::int64_t target_cpc_micros, st
         return r;
     }
     r.verdict = cpc > limit ? Verdict::firing : Verdict::clear;
-    r.message = "CPC " + money(static_cast<std::int64_t>(cpc)) + " over the last " + std::to_string(s.cpc_window_minutes) +
-                " min is " + (r.verdict == Verdict::firing ? "above " : "back within ") +
-                money(static_cast<std::int64_t>(limit)) + " (target " + money(target_cpc_micros) +
-                " + " + percent(s.cpc_over_target) + ")";
+    r.message = "CPC " + money(static_cast<std::int64_t>(cpc)) + " over the last " +
+                std::to_string(s.cpc_window_minutes) + " min is " +
+                (r.verdict == Verdict::firing ? "above " : "back within ") + money(static_cast<std::int64_t>(limit)) +
+                " (target " + money(target_cpc_micros) + " + " + percent(s.cpc_over_target) + ")";
     return r;
 }
 
 Reading budget_early_rule(const AlertSettings& s, std::int64_t spend_today_micros, std::int64_t daily_budget_micros,
                           double plan_share_due) {
-    const double used =
-        daily_budget_micros > 0 ? static_cast<double>(spend_today_micros) / static_cast<double>(daily_budget_micros) : 0.0;
+    const double used = daily_budget_micros > 0
+                            ? static_cast<double>(spend_today_micros) / static_cast<double>(daily_budget_micros)
+                            : 0.0;
     Reading r = make(AlertRule::budget_early, AlertSeverity::critical, used, s.budget_used, "share");
     if (daily_budget_micros <= 0) {
         r.verdict = Verdict::unknown;
@@ -91,9 +93,10 @@ Reading spend_stalled_rule(const AlertSettings& s, double minutes_without_spend,
     const double behind = static_cast<double>(planned_micros - spend_today_micros);
     const bool expected = behind >= s.stall_min_behind * static_cast<double>(daily_budget_micros) && behind > 0;
     r.verdict = minutes_without_spend >= s.stall_minutes && expected ? Verdict::firing : Verdict::clear;
-    r.message = "no spend for " + std::to_string(static_cast<long>(minutes_without_spend)) + " min while the plan to date (" +
-                money(planned_micros) + ") is " + money(planned_micros - spend_today_micros) + " ahead of spend today (" +
-                money(spend_today_micros) + ")";
+    r.message = "no spend for " + std::to_string(static_cast<long>(minutes_without_spend)) +
+                " min while the plan to date (" + money(planned_micros) + ") is " +
+                money(planned_micros - spend_today_micros) + " ahead of spend today (" + money(spend_today_micros) +
+                ")";
     return r;
 }
 
@@ -105,8 +108,8 @@ Reading model_drift_rule(const AlertSettings& s, double max_psi, std::string_vie
     std::snprintf(buf, sizeof buf, "%.3f", max_psi);
     char lim[32];
     std::snprintf(lim, sizeof lim, "%.3f", s.drift_psi);
-    r.message = "click model input drift: PSI " + std::string(buf) + " on " + std::string(feature) + " is above " + lim +
-                " (retrain)";
+    r.message = "click model input drift: PSI " + std::string(buf) + " on " + std::string(feature) + " is above " +
+                lim + " (retrain)";
     return r;
 }
 

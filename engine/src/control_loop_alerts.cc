@@ -59,7 +59,9 @@ void ControlLoop::evaluate_alerts(std::int64_t now_us) {
     }
     const Catalog& cat = *catalog_;
     const auto control = state_.control.load();
-    const auto live = [&](std::uint32_t i) { return control && (i >> 6) < control->live.word_count() && control->live.test(i); };
+    const auto live = [&](std::uint32_t i) {
+        return control && (i >> 6) < control->live.word_count() && control->live.test(i);
+    };
     std::vector<std::int64_t> campaign_spend(cat.campaigns().size(), 0);
     std::vector<char> campaign_live(cat.campaigns().size(), 0);
     for (const CompiledLineItem& li : cat.line_items()) {
@@ -103,9 +105,10 @@ void ControlLoop::evaluate_alerts(std::int64_t now_us) {
         const CampaignClock& k = clocks_[li.campaign->index.value];
         if (const std::int64_t budget = li.model.daily_budget.value(); budget > 0) {
             const auto planned = static_cast<std::int64_t>(static_cast<double>(budget) * k.planned_fraction);
-            budget_rules(budget_early_rule(s, l.spend_today, budget, share_due(k)),
-                         spend_stalled_rule(s, minutes_since(li_spend_moved_us_[i], now_us), planned, l.spend_today, budget),
-                         live(i), campaign, li.model.id.value);
+            budget_rules(
+                budget_early_rule(s, l.spend_today, budget, share_due(k)),
+                spend_stalled_rule(s, minutes_since(li_spend_moved_us_[i], now_us), planned, l.spend_today, budget),
+                live(i), campaign, li.model.id.value);
         }
         const MinuteSample recent = series_.sum(i, minute - s.ctr_window_minutes + 1, minute);
         const MinuteSample before =
@@ -125,7 +128,8 @@ void ControlLoop::evaluate_alerts(std::int64_t now_us) {
 
     const auto& drift = model_monitor_.drift();
     if (!drift.empty()) {
-        const auto worst = std::max_element(drift.begin(), drift.end(), [](const auto& a, const auto& b) { return a.psi < b.psi; });
+        const auto worst =
+            std::max_element(drift.begin(), drift.end(), [](const auto& a, const auto& b) { return a.psi < b.psi; });
         alerts_.report(model_drift_rule(s, worst->psi, worst->name));
     }
     alert_transitions(alerts_.end());
@@ -142,7 +146,9 @@ void ControlLoop::alert_transitions(const std::vector<AlertTransition>& transiti
             spdlog::warn("alert fired: {}", alert);
         else
             spdlog::info("alert resolved: {}", alert);
-        if (webhook_) webhook_->post(std::string(R"({"event":")") + (fired ? "fired" : "resolved") + R"(","alert":)" + alert + "}");
+        if (webhook_)
+            webhook_->post(std::string(R"({"event":")") + (fired ? "fired" : "resolved") + R"(","alert":)" + alert +
+                           "}");
     }
 }
 

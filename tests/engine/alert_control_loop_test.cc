@@ -101,7 +101,8 @@ TEST(AlertControlLoop, SpendStalledAfterThirtyMinutesWithoutSpendAndResolvesOnTh
     ASSERT_NE(a, nullptr);
     EXPECT_EQ(a->reading.campaign, "cmp");
     EXPECT_DOUBLE_EQ(a->reading.value, 30);
-    EXPECT_EQ(a->reading.message, "no spend for 30 min while the plan to date (100.00) is 99.00 ahead of spend today (1.00)");
+    EXPECT_EQ(a->reading.message,
+              "no spend for 30 min while the plan to date (100.00) is 99.00 ahead of spend today (1.00)");
     e.clock.advance(10s);
     e.win("li", 1'000);
     e.control.tick();
@@ -150,7 +151,8 @@ TEST(AlertControlLoop, CpcAboveTheTargetOfAManualCpcLineItem) {
         "[[advertiser]]\nid = \"adv\"\ntimezone = \"UTC\"\ndomains = [\"adv.example\"]\n\n" +
         test::campaign_toml({.daily_budget = "100"}) +
         "[[line_item]]\nid = \"cpc\"\ncampaign = \"cmp\"\n[line_item.bid]\nstrategy = \"manual_cpc\"\ncpc = 0.5\n"
-        "[line_item.targeting]\n[[line_item.creative]]\nid = \"cr\"\nformat = \"banner\"\nw = 300\nh = 250\nmarkup = '<ad>'\n";
+        "[line_item.targeting]\n[[line_item.creative]]\nid = \"cr\"\nformat = \"banner\"\nw = 300\nh = 250\nmarkup = "
+        "'<ad>'\n";
     AlertEngine e(load_config_text(toml, "<test>"), six_am());
     e.control.tick();
     for (int k = 0; k < 10; ++k) {

@@ -44,7 +44,8 @@ TEST(AlertRules, BudgetEarlyFiresAbove95PercentBeforeHalfThePlanIsDue) {
     EXPECT_EQ(r.severity, AlertSeverity::critical);
     EXPECT_DOUBLE_EQ(r.value, 0.96);
     EXPECT_DOUBLE_EQ(r.threshold, 0.95);
-    EXPECT_EQ(r.message, "96.0% of the daily budget 10.00 spent with only 25.0% of the day's plan due (limit 95.0% before 50.0%)");
+    EXPECT_EQ(r.message,
+              "96.0% of the daily budget 10.00 spent with only 25.0% of the day's plan due (limit 95.0% before 50.0%)");
     EXPECT_EQ(budget_early_rule(kDefaults, 9'500'000, 10'000'000, 0.25).verdict, Verdict::clear) << "95 % exactly";
     EXPECT_EQ(budget_early_rule(kDefaults, 9'600'000, 10'000'000, 0.5).verdict, Verdict::clear) << "no longer early";
     EXPECT_EQ(budget_early_rule(kDefaults, 9'600'000, 0, 0.25).verdict, Verdict::unknown) << "no daily budget";

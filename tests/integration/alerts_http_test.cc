@@ -97,7 +97,8 @@ private:
             answers_.push_back(status);
             if (in.starts_with("POST /hooks/alerts HTTP/1.1\r\n")) bodies_.push_back(in.substr(head_end + 4, length));
         }
-        const std::string out = "HTTP/1.1 " + std::to_string(status) + (status == 200 ? " OK" : " Service Unavailable") +
+        const std::string out = "HTTP/1.1 " + std::to_string(status) +
+                                (status == 200 ? " OK" : " Service Unavailable") +
                                 "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
         (void)::send(c, out.data(), out.size(), MSG_NOSIGNAL);
     }
@@ -117,9 +118,12 @@ MiniConfig alert_config(double daily_budget, std::uint16_t webhook_port) {
     c.daily_budget = daily_budget;
     c.campaign_extra = "pacing = \"asap\"\n";
     // early_plan_share = 1: "early" all day, so the test does not depend on the hour it runs at.
-    c.engine = "shards = 1\n[alerts]\nevaluate_every_ms = 100\nearly_plan_share = 1.0\n"
-               "webhook = \"http://127.0.0.1:" + std::to_string(webhook_port) + "/hooks/alerts\"\n"
-               "webhook_backoff_ms = 50\nwebhook_retries = 4\n";
+    c.engine =
+        "shards = 1\n[alerts]\nevaluate_every_ms = 100\nearly_plan_share = 1.0\n"
+        "webhook = \"http://127.0.0.1:" +
+        std::to_string(webhook_port) +
+        "/hooks/alerts\"\n"
+        "webhook_backoff_ms = 50\nwebhook_retries = 4\n";
     return c;
 }
 

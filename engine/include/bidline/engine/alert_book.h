@@ -43,7 +43,7 @@ struct Reading {
     std::string line_item;  // empty for campaign-wide or engine-wide subjects
     std::string subject;    // what the alert is about when neither names it (e.g. "model:click")
     double value = 0, threshold = 0;
-    std::string unit;       // "ratio", "micros", "share", "minutes", "psi"
+    std::string unit;  // "ratio", "micros", "share", "minutes", "psi"
     std::string message;
 };
 
@@ -78,9 +78,9 @@ private:
     std::int64_t now_us_ = 0;
     std::uint64_t next_id_ = 1;
     int keep_resolved_ = 200;
-    std::map<std::string, Alert> active_;          // by rule + subject
-    std::map<std::string, Reading> round_;         // this round's readings, by rule + subject
-    std::deque<Alert> resolved_;                   // newest first
+    std::map<std::string, Alert> active_;   // by rule + subject
+    std::map<std::string, Reading> round_;  // this round's readings, by rule + subject
+    std::deque<Alert> resolved_;            // newest first
     Snapshot<std::vector<Alert>> published_{std::make_shared<const std::vector<Alert>>()};
 };
 
