@@ -298,6 +298,11 @@ void HttpConnection::respond(const RouteResponse& r, bool keep_alive) {
         out_.append(num, std::to_chars(num, num + sizeof num, r.retry_after_s).ptr);
         out_ += "\r\n";
     }
+    if (!r.etag.empty()) {
+        out_ += "ETag: ";
+        out_ += r.etag;
+        out_ += "\r\n";
+    }
     if (!r.allow.empty()) {
         out_ += "Allow: ";
         out_ += r.allow;

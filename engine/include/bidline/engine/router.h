@@ -28,6 +28,7 @@ struct RouteResponse {
     std::string_view openrtb_version;  // echoed as x-openrtb-version when set
     std::uint32_t retry_after_s = 0;   // Retry-After header when > 0
     std::string_view allow;            // Allow header for 405
+    std::string_view etag;             // ETag header when set (admin API: the version a write must name in If-Match)
     // When > 0: hold this response until the shard's records up to this
     // event-log sequence are durable (acknowledge only what survives a crash).
     std::uint64_t durable_after = 0;
