@@ -92,7 +92,7 @@ toml::value parse_toml(std::string_view text, const std::string& source_name) {
 Config load_config_text(std::string_view toml_text, const std::string& source_name) {
     using namespace config_detail;
     const toml::value document = parse_toml(toml_text, source_name);
-    const TomlTable root(document, "", source_name, {"engine", "models", "advertiser", "campaign", "line_item", "connectors"});
+    const TomlTable root(document, "", source_name, {"engine", "models", "advertiser", "campaign", "line_item", "connectors", "alerts"});
     Config config;
     config.engine = read_engine(root);
     config.models = read_models(root);
@@ -100,6 +100,7 @@ Config load_config_text(std::string_view toml_text, const std::string& source_na
     config.campaigns.campaigns = read_campaigns(root, config.campaigns.advertisers);
     config.campaigns.line_items = read_line_items(root, config.campaigns.advertisers, config.campaigns.campaigns);
     config.connectors = read_connectors(root);
+    config.alerts = read_alerts(root);
     return config;
 }
 

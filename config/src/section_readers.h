@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bidline/config/alert_settings.h"
 #include "bidline/config/campaign_model.h"
 #include "bidline/config/connector_settings.h"
 #include "bidline/config/engine_settings.h"
@@ -28,6 +29,9 @@ std::vector<LineItem> read_line_items(const TomlTable& root, const std::vector<A
 
 // [connectors.NAME] tables (connector_reader.cc), sorted by name.
 ConnectorSettingsList read_connectors(const TomlTable& root);
+
+// [alerts] (alert_reader.cc); defaults when absent.
+AlertSettings read_alerts(const TomlTable& root);
 
 // [campaign.daypart] (see daypart_reader.cc for the shape).
 Daypart read_daypart(const TomlTable& daypart);

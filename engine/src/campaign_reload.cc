@@ -6,7 +6,8 @@
 
 namespace bidline {
 
-ReloadOutcome reload_campaigns(EngineState& state, const std::filesystem::path& config_file) {
+ReloadOutcome reload_campaigns(EngineState& state, const std::filesystem::path& config_file,
+                               const std::function<void(CampaignModel&)>& adjust) {
     Config config;
     try {
         config = load_config_file(config_file);
@@ -15,6 +16,7 @@ ReloadOutcome reload_campaigns(EngineState& state, const std::filesystem::path& 
     } catch (const std::exception& e) {
         return {false, "configuration not reloaded: " + config_file.string() + ": " + e.what()};
     }
+    if (adjust) adjust(config.campaigns);
     std::shared_ptr<const Catalog> next;
     {
         std::lock_guard lock(state.catalog_writer);  // off the bid path: reloads and optimizer runs only

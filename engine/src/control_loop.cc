@@ -34,6 +34,10 @@ ControlLoop::ControlLoop(EngineState& state) : state_(state) {
     started_us_ = state_.clock.now().time_since_epoch().count();
     day_ = day_of(started_us_);
     if (state_.online_learning.enabled) online_ = std::make_unique<OnlineLearning>(state_.online_learning, std::filesystem::path{});
+    alerts_.set_keep_resolved(state_.alerts.keep_resolved);
+    alert_interval = std::chrono::milliseconds(state_.alerts.evaluate_every_ms);
+    if (!state_.alerts.webhook.empty())
+        if (auto url = parse_http_url(state_.alerts.webhook)) webhook_ = std::make_unique<AlertWebhook>(std::move(*url), state_.alerts);
 }
 
 void ControlLoop::set_online_state_dir(const std::filesystem::path& dir) {
@@ -105,6 +109,8 @@ void ControlLoop::tick() {
             if (li.present) series_.observe(li.index.value, now, {ledger_[li.index.value].spend_total, ledger_[li.index.value].bids,
                                                                   ledger_[li.index.value].wins, ledger_[li.index.value].clicks});
         series_.publish(now);
+        if (now - alerts_last_us_ >= std::chrono::duration_cast<std::chrono::microseconds>(alert_interval).count())
+            evaluate_alerts(now);  // control_loop_alerts.cc: after the series took this tick's figures
         state_.daily_series.record(*catalog_, ledger_, now);  // the optimizer thread's input
         render_stats(now);
         std::string models_text;

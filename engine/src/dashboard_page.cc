@@ -317,12 +317,14 @@ constexpr std::string_view kPage = R"bidline_html(<!doctype html>
   }
   function renderAlerts(a) {
     var body = $("alert-body"); body.textContent = "";
-    var list = (a && a.alerts) || [];
+    var list = ((a && a.alerts) || []).filter(function (x) { return x.state !== "resolved"; });
     if (!list.length) { body.appendChild(el("span", "ok", a && a.available === false ? "No alerts (alerting is not enabled on this engine)" : "No active alerts")); return; }
     var ul = el("ul");
     list.forEach(function (x) {
       ul.appendChild(el("li", x.severity === "critical" ? "crit" : "warn",
-                        (x.severity || "warning") + ": " + (x.message || x.name || JSON.stringify(x))));
+                        (x.severity || "warning") + " · " + (x.line_item || x.campaign || x.subject || "engine") +
+                        " · " + (x.rule || "") + ": " + (x.message || JSON.stringify(x)) +
+                        (x.since ? " (since " + x.since.slice(11, 16) + " UTC)" : "")));
     });
     body.appendChild(ul);
   }

@@ -5,7 +5,7 @@
 
 namespace bidline {
 
-EngineState::EngineState(const Config& config, const Clock& c) : settings(config.engine), online_learning(config.models.online), clock(c) {
+EngineState::EngineState(const Config& config, const Clock& c) : settings(config.engine), online_learning(config.models.online), alerts(config.alerts), clock(c) {
     if (settings.shards == 0) settings.shards = std::max(1u, std::thread::hardware_concurrency());
     notice_base_url = settings.notice_base_url.empty()
                           ? "http://" + settings.listen_host + ":" + std::to_string(settings.listen_port)

@@ -157,6 +157,19 @@ MinuteSample LineItemSeries::at(std::uint32_t index, std::int64_t minute) const 
     return in_ring(ring_, index, minute);
 }
 
+MinuteSample LineItemSeries::sum(std::uint32_t index, std::int64_t first_minute, std::int64_t last_minute) const {
+    MinuteSample total;
+    first_minute = std::max(first_minute, minute_ - kSeriesMinutes + 1);  // older minutes left the ring
+    for (std::int64_t m = first_minute; m <= last_minute; ++m) {
+        const MinuteSample s = at(index, m);
+        total.spend_micros += s.spend_micros;
+        total.bids += s.bids;
+        total.wins += s.wins;
+        total.clicks += s.clicks;
+    }
+    return total;
+}
+
 void LineItemSeries::write_json(JsonWriter& j, std::uint32_t index, std::int64_t now_us, int minutes) const {
     const std::int64_t now_minute = minute_of(now_us);
     const std::int64_t first = index < first_minute_.size() ? first_minute_[index] : -1;

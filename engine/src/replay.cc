@@ -7,6 +7,7 @@
 #include "bidline/engine/bid_path.h"
 #include "bidline/engine/control_loop.h"
 #include "bidline/engine/json_writer.h"
+#include "bidline/engine/utc_text.h"
 
 namespace bidline {
 namespace {
@@ -21,15 +22,6 @@ void add(ReplayTally& t, bool bid, bool won, std::int64_t paid, bool click, bool
     t.clicks += click;
     t.conversions += conversion;
     t.conversion_value_micros += value;
-}
-
-std::string rfc3339(std::int64_t us) {
-    const std::time_t s = static_cast<std::time_t>(us / 1'000'000);
-    std::tm tm{};
-    gmtime_r(&s, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 void tally_json(JsonWriter& j, const ReplayTally& t) {
@@ -135,7 +127,7 @@ std::string replay_report_json(const ReplayReport& r) {
     JsonWriter j;
     j.begin_object();
     if (!r.name.empty()) j.field("name", r.name);
-    j.field("first", rfc3339(r.first_us)).field("last", rfc3339(r.last_us));
+    j.field("first", rfc3339_utc(r.first_us)).field("last", rfc3339_utc(r.last_us));
     j.field("budget", static_cast<double>(r.budget_micros) / 1e6);
     j.key("totals").begin_object();
     tally_json(j, r.totals);
@@ -152,7 +144,7 @@ std::string replay_report_json(const ReplayReport& r) {
     for (const ReplayBucket& b : r.timeline) {
         cumulative += b.tally.spend_micros;
         j.begin_object()
-            .field("t", rfc3339(b.start_us))
+            .field("t", rfc3339_utc(b.start_us))
             .field("spend", static_cast<double>(b.tally.spend_micros) / 1e6)
             .field("cumulative_spend", static_cast<double>(cumulative) / 1e6)
             .field("planned_spend", static_cast<double>(b.planned_spend_micros) / 1e6)

@@ -1,5 +1,7 @@
 #include "support/fixtures.h"
 
+#include <simdjson.h>
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -64,6 +66,15 @@ std::string gzip_compress(std::string_view bytes) {
     if (rc != Z_STREAM_END) throw std::runtime_error("deflate did not finish");
     out.resize(produced);
     return out;
+}
+
+std::string win_notice_path(const std::string& bid_response, std::string_view price) {
+    simdjson::dom::parser p;
+    std::string nurl(std::string_view(p.parse(bid_response)["seatbid"].at(0)["bid"].at(0)["nurl"].get_string()));
+    nurl = nurl.substr(nurl.find("/v1/notice/"));
+    const std::string macro = "${AUCTION_PRICE}";
+    nurl.replace(nurl.find(macro), macro.size(), price);
+    return nurl;
 }
 
 }  // namespace bidline::test

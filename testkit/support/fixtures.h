@@ -18,6 +18,10 @@ namespace bidline::test {
 // The OpenRTB 2.6 §6.2.1 simple banner request: the demo config bids on it.
 [[nodiscard]] std::filesystem::path simple_banner_request_file();
 
+// The win notice of a 200 bid response's first bid: its `nurl` from
+// "/v1/notice/" on, with ${AUCTION_PRICE} replaced by `price` (CPM).
+[[nodiscard]] std::string win_notice_path(const std::string& bid_response, std::string_view price = "1.0");
+
 // Throws std::runtime_error when the file cannot be read.
 [[nodiscard]] std::string read_file(const std::filesystem::path& path);
 // A complete gzip member (RFC 1952), as a client sends with Content-Encoding: gzip.

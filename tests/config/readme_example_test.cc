@@ -37,6 +37,8 @@ TEST(ReadmeExample, LoadsAndMeansWhatItSays) {
     EXPECT_EQ(li.bid.max_cpm, Micros::cpm(10));
     EXPECT_EQ(li.creatives.size(), 2u);
     EXPECT_EQ(li.targeting.device_types, (std::vector<DeviceType>{2, 4, 5}));
+    EXPECT_EQ(c.alerts.stall_minutes, 30);
+    EXPECT_EQ(c.alerts.webhook, "http://127.0.0.1:9099/hooks/bidline");
 }
 
 TEST(ReadmeExample, InlineTablesWorkLikeSections) {

@@ -28,15 +28,6 @@ constexpr double kBudget = 2.0;                     // currency units a day
 constexpr std::int64_t kBudgetMicros = 2'000'000;
 constexpr std::int64_t kWinMicros = 1'000;          // a 1.00 CPM win costs 1000 micros
 
-std::string win_url(const std::string& bid_response) {
-    simdjson::dom::parser p;
-    std::string nurl(std::string_view(p.parse(bid_response)["seatbid"].at(0)["bid"].at(0)["nurl"].get_string()));
-    nurl = nurl.substr(nurl.find("/v1/notice/"));
-    const std::string macro = "${AUCTION_PRICE}";
-    nurl.replace(nurl.find(macro), macro.size(), "1.0");
-    return nurl;
-}
-
 struct Ledger {
     std::int64_t wins = -1, spend = -1;
 };
@@ -77,7 +68,7 @@ struct Exchange {
                     continue;
                 }
                 no_bids = 0;
-                url = win_url(bid.body);
+                url = win_notice_path(bid.body);
                 if (c.request("GET", url).status != 200) throw std::runtime_error("notice refused");
                 ++acked_wins;
                 ++total_acked;

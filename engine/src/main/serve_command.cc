@@ -22,6 +22,9 @@
 #include "bidline/engine/observability_routes.h"
 #include "bidline/engine/connector_gate.h"
 #include "bidline/engine/adjustment_routes.h"
+#include "bidline/engine/alert_routes.h"
+#include "bidline/engine/admin_routes.h"
+#include "bidline/engine/campaign_admin.h"
 #include "bidline/engine/report_routes.h"
 #include "bidline/engine/model_registry.h"
 #include "bidline/engine/model_routes.h"
@@ -146,6 +149,9 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     if (state.api_keys && args.has("redis-stream"))
         throw CliError("--redis-stream cannot be combined with API keys yet (the consumer posts without a key)");
     state.io_backend = Server::io_backend();
+    // Campaign statuses from the admin API's log, applied before anything bids (campaign_admin.h).
+    CampaignAdmin admin(state, std::filesystem::path(config.engine.data_dir) / "admin");
+    register_admin_routes(state, admin);  // /v1/campaigns, /v1/audit
     // Before the control loop, which uses it until it stops.
     const auto shared_budget = make_redis_budget_ledger(args, config, clock);
     ControlLoop control(state);
@@ -173,6 +179,7 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     register_observability_routes(state, control);
     register_report_routes(state, control);                // POST /v1/reports/*
     register_adjustment_routes(state, control);            // GET /v1/adjustments
+    register_alert_routes(state, control);                 // GET /v1/alerts ([alerts]; the dashboard's too)
     install_connector_limits(state, config.connectors);   // [connectors.NAME]: 429 on feed endpoints
     const auto optimizer = start_optimizer(state, args);  // routes before the server starts
     const auto redis_stream = make_redis_stream_consumer(state, args);  // likewise; started once we listen
@@ -204,6 +211,8 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
                 "  POST /v1/events           NDJSON performance events (durable before the answer)\n"
                 "  POST /v1/reports/google_ads|meta|tiktok   platform spend reports (?utc_offset=-08:00&revision=R)\n"
                 "  GET  /v1/stats            live stats (JSON)\n"
+                "  GET  /v1/campaigns        campaigns and their status; POST /v1/campaigns/ID/status; GET /v1/audit\n"
+                "  GET  /v1/alerts           alerts: CTR drop, CPC above target, budget spent early, spend stalled, model drift\n"
                 "  GET  /v1/adjustments      bid and budget adjustments of platform-managed campaigns (?since=SEQ)\n"
                 "  GET  /v1/optimizer        last fit, plan and applied budgets; POST /v1/optimizer/run starts a refit\n"
                 "  GET  /v1/models           model versions; POST /v1/models/ROLE/versions|activate|rollback|candidate|promote\n"
@@ -258,7 +267,10 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
             spdlog::warn("SIGHUP: the embedded demo configuration has no file to reload");
             continue;
         }
-        const ReloadOutcome r = reload_campaigns(state, *config_file);
+        // The file's pauses yield to the workflow's statuses (reapply: any status changed meanwhile).
+        const ReloadOutcome r =
+            reload_campaigns(state, *config_file, [&admin](CampaignModel& m) { admin.apply_statuses(m); });
+        if (r.applied) admin.reapply();
         if (r.applied) spdlog::info("{}", r.message);
         else spdlog::error("{}", r.message);
     }

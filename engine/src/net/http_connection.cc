@@ -303,6 +303,11 @@ void HttpConnection::respond(const RouteResponse& r, bool keep_alive) {
         out_ += r.www_authenticate;
         out_ += "\r\n";
     }
+    if (!r.etag.empty()) {
+        out_ += "ETag: ";
+        out_ += r.etag;
+        out_ += "\r\n";
+    }
     if (!r.allow.empty()) {
         out_ += "Allow: ";
         out_ += r.allow;

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "bidline/config/alert_settings.h"
 #include "bidline/config/campaign_model.h"
 #include "bidline/config/connector_settings.h"
 #include "bidline/config/engine_settings.h"
@@ -23,6 +24,7 @@ struct Config {
     EngineSettings engine;
     ModelSettings models;
     CampaignModel campaigns;
+    AlertSettings alerts;  // [alerts]
 };
 
 // what() reads "FILE:LINE: FIELD: REASON", the form editors jump to. The

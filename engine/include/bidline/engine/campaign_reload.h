@@ -12,6 +12,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "bidline/engine/engine_state.h"
@@ -26,6 +27,10 @@ struct ReloadOutcome {
 // Main thread (or any thread off the bid path). Catalog writers take
 // EngineState::catalog_writer, so a reload and an optimizer budget change
 // never overwrite each other's catalog.
-ReloadOutcome reload_campaigns(EngineState& state, const std::filesystem::path& config_file);
+// `adjust` (optional) edits the loaded campaigns before they are published,
+// e.g. CampaignAdmin::apply_statuses, so a reload never un-pauses, even
+// briefly, a campaign the admin API paused.
+ReloadOutcome reload_campaigns(EngineState& state, const std::filesystem::path& config_file,
+                               const std::function<void(CampaignModel&)>& adjust = {});
 
 }  // namespace bidline

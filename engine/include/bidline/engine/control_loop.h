@@ -40,6 +40,8 @@
 #include <vector>
 
 #include "bidline/engine/adjustment_log.h"
+#include "bidline/engine/alert_book.h"
+#include "bidline/engine/alert_webhook.h"
 #include "bidline/engine/engine_state.h"
 #include "bidline/engine/model_monitor.h"
 #include "bidline/engine/creative_selection.h"
@@ -129,6 +131,15 @@ public:
     AdjustmentThresholds adjustment_thresholds;
     PacingSafetyLimits adjustment_safety{.max_multiplier_ratio = 1.05, .max_pass_step = 0.05,
                                          .min_multiplier = 0.5, .max_multiplier = 2.0};
+
+    // Alerts ([alerts]; control_loop_alerts.cc): the rules are evaluated
+    // every `alert_interval` ([alerts] evaluate_every_ms) on the control thread from the ledger, the
+    // minute series, the pacing plan and the model monitor; transitions are
+    // logged and handed to the webhook. The book is readable from any thread.
+    const AlertBook& alerts() const { return alerts_; }
+    // Null without `[alerts] webhook`.
+    const AlertWebhook* alert_webhook() const { return webhook_.get(); }
+    std::chrono::milliseconds alert_interval{10'000};
 
     // Daily budgets shared with other processes (redis_budget_ledger.h;
     // engine/README.md, "Budget across several machines"): set before
@@ -247,6 +258,16 @@ private:
         AdjustmentField bid_field = AdjustmentField::target_cpa;
         AdjustmentGate bid, budget;
     };
+    // control_loop_alerts.cc
+    void evaluate_alerts(std::int64_t now_us);
+    void note_spend_changes(std::int64_t now_us);
+    void alert_transitions(const std::vector<AlertTransition>& transitions);
+    AlertBook alerts_;
+    std::unique_ptr<AlertWebhook> webhook_;
+    std::int64_t alerts_last_us_ = 0;
+    // When spend last moved, by line item index and by campaign id (spend stalled).
+    std::vector<std::int64_t> li_spend_seen_, li_spend_moved_us_;
+    std::unordered_map<std::string, std::pair<std::int64_t, std::int64_t>> campaign_spend_seen_;  // {spend_total, moved_us}
     std::unordered_map<std::string, ManagedCampaign> managed_;  // by campaign id: survives catalog swaps
     AdjustmentLog adjustments_;
     std::int64_t adjustments_last_us_ = 0;

@@ -78,6 +78,7 @@ struct EngineState {
 
     EngineSettings settings;
     OnlineLearningSettings online_learning;  // [models.online]
+    AlertSettings alerts;                    // [alerts]
     const Clock& clock;
     std::string notice_base_url;
     std::string io_backend = "unknown";

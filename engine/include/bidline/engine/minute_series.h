@@ -85,6 +85,10 @@ public:
     // columnar JSON (see write_series_json), current to the last observe.
     void write_json(JsonWriter& j, std::uint32_t index, std::int64_t now_us, int minutes) const;
 
+    // Control thread: line item `index`'s sums over minutes [first, last],
+    // current to the last observe (the alert rules' windows).
+    MinuteSample sum(std::uint32_t index, std::int64_t first_minute, std::int64_t last_minute) const;
+
     // Any thread.
     std::shared_ptr<const SeriesFrame> published() const { return published_.load(); }
 

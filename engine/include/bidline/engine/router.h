@@ -31,6 +31,7 @@ struct RouteResponse {
     std::uint32_t retry_after_s = 0;   // Retry-After header when > 0
     std::string_view allow;            // Allow header for 405
     std::string_view www_authenticate; // WWW-Authenticate header for 401
+    std::string_view etag;             // ETag header when set (admin API: the version a write must name in If-Match)
     // When > 0: hold this response until the shard's records up to this
     // event-log sequence are durable (acknowledge only what survives a crash).
     std::uint64_t durable_after = 0;

@@ -1,0 +1,253 @@
+#include "bidline/engine/campaign_admin.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <simdjson.h>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+
+#include "bidline/engine/catalog.h"
+#include "bidline/engine/json_writer.h"
+#include "bidline/engine/utc_text.h"
+
+namespace bidline {
+namespace {
+
+std::string quoted(std::uint64_t version) { return "\"" + std::to_string(version) + "\""; }
+
+std::string entry_json(const AuditEntry& e) {
+    JsonWriter j;
+    j.begin_object()
+        .field("seq", e.seq)
+        .field("time", rfc3339_utc(e.time_us))
+        .field("time_us", e.time_us)
+        .field("who", e.who)
+        .field("action", e.action)
+        .field("entity", e.entity)
+        .field("id", e.id);
+    j.key("before").begin_object().field("status", to_string(e.before)).field("version", e.version_before).end_object();
+    j.key("after").begin_object().field("status", to_string(e.after)).field("version", e.version_after).end_object();
+    j.end_object();
+    return j.take();
+}
+
+// One audit line back into an entry; false for a torn or foreign line.
+bool parse_entry(simdjson::dom::parser& p, const std::string& line, AuditEntry& e) {
+    simdjson::dom::element d;
+    if (p.parse(line).get(d)) return false;
+    std::string_view who, action, entity, id, before, after;
+    std::uint64_t seq = 0, vb = 0, va = 0;
+    std::int64_t t = 0;
+    if (d["seq"].get(seq) || d["time_us"].get(t) || d["who"].get(who) || d["action"].get(action) ||
+        d["entity"].get(entity) || d["id"].get(id) || d["before"]["status"].get(before) ||
+        d["before"]["version"].get(vb) || d["after"]["status"].get(after) || d["after"]["version"].get(va))
+        return false;
+    const auto b = parse_campaign_status(before), a = parse_campaign_status(after);
+    if (!b || !a) return false;
+    e = {seq, t, std::string(who), std::string(action), std::string(entity), std::string(id), *b, *a, vb, va};
+    return true;
+}
+
+CampaignAdmin::Answer error(std::uint16_t status, std::string_view code, std::string_view message,
+                            const std::vector<FieldError>& fields = {}) {
+    JsonWriter j;
+    j.begin_object().field("error", code).field("message", message);
+    if (!fields.empty()) {
+        j.key("errors").begin_array();
+        for (const FieldError& f : fields)
+            j.begin_object().field("field", f.field).field("reason", f.reason).end_object();
+        j.end_array();
+    }
+    j.end_object();
+    return {status, j.take(), {}};
+}
+
+}  // namespace
+
+CampaignAdmin::CampaignAdmin(EngineState& state, std::filesystem::path dir) : engine_(state) {
+    std::filesystem::create_directories(dir);
+    audit_path_ = dir / "audit.jsonl";
+    std::ifstream in(audit_path_);
+    simdjson::dom::parser p;
+    std::uint64_t good_bytes = 0;
+    for (std::string line; std::getline(in, line);) {
+        AuditEntry e;
+        if (in.eof() || !parse_entry(p, line, e)) break;  // a torn tail (no newline) or a bad line: the log ends here
+        good_bytes += line.size() + 1;
+        campaigns_[e.id] = {e.after, e.version_after};
+        audit_.push_back(std::move(e));
+    }
+    in.close();
+    std::error_code ec;
+    if (std::filesystem::exists(audit_path_, ec) && std::filesystem::file_size(audit_path_, ec) != good_bytes)
+        std::filesystem::resize_file(audit_path_, good_bytes);  // so the next append starts on a line of its own
+    reapply();
+}
+
+CampaignAdmin::State& CampaignAdmin::state_of(std::string_view id) {
+    auto it = campaigns_.find(id);
+    if (it != campaigns_.end()) return it->second;
+    State s;
+    if (const CompiledCampaign* c = engine_.catalog.load()->find_campaign(id); c != nullptr && c->model.paused)
+        s.status = CampaignStatus::paused;
+    return campaigns_.emplace(std::string(id), s).first->second;
+}
+
+void CampaignAdmin::append(const AuditEntry& e) {
+    const std::string line = entry_json(e) + "\n";
+    const int fd = ::open(audit_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) throw std::runtime_error(audit_path_.string() + ": " + std::strerror(errno));
+    const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fdatasync(fd) == 0;
+    const int err = errno;
+    ::close(fd);
+    if (!ok) throw std::runtime_error(audit_path_.string() + ": " + std::strerror(err));
+}
+
+void CampaignAdmin::reapply() {
+    std::lock_guard lock(mutex_);
+    publish_locked();
+}
+
+void CampaignAdmin::apply_statuses(CampaignModel& model) {
+    std::lock_guard lock(mutex_);
+    for (Campaign& c : model.campaigns) {
+        const auto it = campaigns_.find(c.id.value);
+        if (it != campaigns_.end()) c.paused = it->second.status != CampaignStatus::active;
+    }
+}
+
+void CampaignAdmin::publish_locked() {
+    std::lock_guard writer(engine_.catalog_writer);
+    const auto current = engine_.catalog.load();
+    CampaignModel model = current->model();
+    bool changed = false;
+    for (Campaign& c : model.campaigns) {
+        const bool paused = state_of(c.id.value).status != CampaignStatus::active;
+        changed = changed || paused != c.paused;
+        c.paused = paused;
+    }
+    if (changed) engine_.catalog.publish(Catalog::build(model, current.get()));
+}
+
+void CampaignAdmin::write_campaign(JsonWriter& j, const Campaign& c) const {
+    const auto it = campaigns_.find(c.id.value);
+    const State s =
+        it != campaigns_.end() ? it->second : State{c.paused ? CampaignStatus::paused : CampaignStatus::active, 1};
+    j.begin_object()
+        .field("id", c.id.value)
+        .field("name", c.name)
+        .field("advertiser", c.advertiser.value)
+        .field("status", to_string(s.status))
+        .field("version", s.version)
+        .field("daily_budget_micros", c.daily_budget.value());
+    j.key("next_statuses").begin_array();
+    for (CampaignStatus n : next_statuses(s.status)) j.value(to_string(n));
+    j.end_array().end_object();
+}
+
+CampaignAdmin::Answer CampaignAdmin::list() const {
+    const auto catalog = engine_.catalog.load();
+    std::lock_guard lock(mutex_);
+    JsonWriter j;
+    j.begin_object().key("campaigns").begin_array();
+    for (const Campaign& c : catalog->model().campaigns) write_campaign(j, c);
+    j.end_array().end_object();
+    return {200, j.take(), {}};
+}
+
+CampaignAdmin::Answer CampaignAdmin::get(std::string_view id) const {
+    const auto catalog = engine_.catalog.load();
+    const CompiledCampaign* c = catalog->find_campaign(id);
+    if (c == nullptr) return error(404, "not_found", "no campaign \"" + std::string(id) + "\"");
+    std::lock_guard lock(mutex_);
+    JsonWriter j;
+    write_campaign(j, c->model);
+    const auto it = campaigns_.find(id);
+    return {200, j.take(), quoted(it != campaigns_.end() ? it->second.version : 1)};
+}
+
+CampaignAdmin::Answer CampaignAdmin::set_status(std::string_view id, std::string_view body, std::string_view if_match,
+                                                std::string_view who) {
+    simdjson::dom::parser p;
+    simdjson::dom::element d;
+    std::string_view wanted;
+    if (p.parse(body.data(), body.size()).get(d) || !d.is_object())
+        return error(400, "invalid", "expected a JSON object such as {\"status\":\"paused\"}",
+                     {{"body", "not a JSON object"}});
+    if (d["status"].get(wanted))
+        return error(400, "invalid", "status is missing or not a string", {{"status", "required: a status name"}});
+    const auto to = parse_campaign_status(wanted);
+    if (!to)
+        return error(
+            400, "invalid", "unknown status",
+            {{"status", "expected draft, pending_review, approved, active, paused, completed or archived, got \"" +
+                            std::string(wanted) + "\""}});
+    const auto catalog = engine_.catalog.load();
+    if (catalog->find_campaign(id) == nullptr)
+        return error(404, "not_found", "no campaign \"" + std::string(id) + "\"");
+
+    std::lock_guard lock(mutex_);
+    State& s = state_of(id);
+    if (!if_match.empty() && if_match != "*" && if_match != quoted(s.version)) {
+        Answer a = error(412, "precondition_failed",
+                         "campaign " + std::string(id) + " is at version " + quoted(s.version) + ", If-Match named " +
+                             std::string(if_match) + ": read it again and re-apply the change");
+        a.etag = quoted(s.version);
+        return a;
+    }
+    if (*to != s.status) {
+        if (!transition_allowed(s.status, *to)) {
+            JsonWriter j;
+            j.begin_object()
+                .field("error", "illegal_transition")
+                .field("message", "a campaign cannot go from " + std::string(to_string(s.status)) + " to " +
+                                      std::string(to_string(*to)))
+                .field("from", to_string(s.status))
+                .field("to", to_string(*to));
+            j.key("allowed").begin_array();
+            for (CampaignStatus n : next_statuses(s.status)) j.value(to_string(n));
+            j.end_array().end_object();
+            return {409, j.take(), quoted(s.version)};
+        }
+        if (*to == CampaignStatus::active && s.status == CampaignStatus::approved)
+            if (auto problems = prelaunch_problems(catalog->model(), id); !problems.empty())
+                return error(422, "prelaunch_failed", "the campaign is not ready to go live", problems);
+        AuditEntry e{audit_.empty() ? 1 : audit_.back().seq + 1,
+                     engine_.clock.now().time_since_epoch().count(),
+                     who.empty() ? "anonymous" : std::string(who),
+                     "set_status",
+                     "campaign",
+                     std::string(id),
+                     s.status,
+                     *to,
+                     s.version,
+                     s.version + 1};
+        append(e);  // durable before it takes effect or is answered
+        s = {*to, s.version + 1};
+        audit_.push_back(std::move(e));
+        publish_locked();
+    }
+    JsonWriter j;
+    write_campaign(j, catalog->find_campaign(id)->model);
+    return {200, j.take(), quoted(s.version)};
+}
+
+CampaignAdmin::Answer CampaignAdmin::audit(std::uint64_t since, std::uint64_t limit) const {
+    std::lock_guard lock(mutex_);
+    JsonWriter j;
+    j.begin_object().key("entries").begin_array();
+    std::uint64_t next = since, n = 0;
+    for (const AuditEntry& e : audit_) {
+        if (e.seq <= since) continue;
+        if (n++ == limit) break;
+        j.raw(entry_json(e));
+        next = e.seq;
+    }
+    j.end_array().field("next_since", next).end_object();
+    return {200, j.take(), {}};
+}
+
+}  // namespace bidline
