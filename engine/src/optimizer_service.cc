@@ -3,8 +3,6 @@
 // time, never by the bid path or across a fit.
 #include "bidline/engine/optimizer_service.h"
 
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -17,6 +15,7 @@
 
 #include "bidline/engine/daily_series.h"
 #include "bidline/engine/json_writer.h"
+#include "bidline/engine/thread_priority.h"
 #include "bidline/models/mmm/media_mix_model.h"
 #include "bidline/pacing/budget_optimizer.h"
 
@@ -94,8 +93,8 @@ void OptimizerService::request_run() {
 }
 
 void OptimizerService::loop() {
-    // Below the shards and the control loop when they share a core (Linux: nice is per thread).
-    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+    // Below the shards and the control loop when they share a core.
+    lower_this_thread_priority();
     auto last_run = std::chrono::steady_clock::now();
     for (;;) {
         bool run = false;

@@ -13,6 +13,7 @@
 
 #include "bidline/config/config.h"
 #include "bidline/engine/campaign_reload.h"
+#include "bidline/engine/thread_priority.h"
 #include "bidline/engine/cli_args.h"
 #include "bidline/engine/control_loop.h"
 #include "bidline/engine/demo_models.h"
@@ -252,6 +253,9 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     const std::optional<std::string> config_file = demo ? std::nullopt : args.get("config");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(duration_s);
     int sig = 0;
+    // From here this thread only waits for signals and reloads the campaigns:
+    // a reload must not take the CPU from a shard that shares its core.
+    lower_this_thread_priority();
     for (;;) {
         if (duration_s > 0) {
             const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - std::chrono::steady_clock::now());
@@ -274,6 +278,7 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
         if (r.applied) spdlog::info("{}", r.message);
         else spdlog::error("{}", r.message);
     }
+    restore_this_thread_priority();  // the shutdown must not wait behind the load
     spdlog::info("bidline stopping (signal {})", sig > 0 ? sig : 0);
     if (traffic) traffic->stop();
     if (redis_stream) redis_stream->stop();  // before the server: it posts to it
