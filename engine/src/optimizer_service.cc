@@ -256,7 +256,15 @@ void OptimizerService::apply() {
         std::map<std::string, std::int64_t> targets;
         if (plan_ && plan_->approved)
             for (const CampaignPlan& c : plan_->campaigns) targets[c.campaign] = c.recommended_micros;
+        const auto catalog = state_.catalog.load();
         for (auto& [id, a] : applied_) {
+            // A budget this service did not set (a reload of the configuration
+            // changed it) is the campaign's budget now: adopt it rather than
+            // put back the one from before.
+            if (const CompiledCampaign* c = catalog->find_campaign(id);
+                c != nullptr && c->model.daily_budget.value() != a.current_micros) {
+                a.configured_micros = a.current_micros = a.day_start_micros = c->model.daily_budget.value();
+            }
             if (a.day != today) a.day = today, a.day_start_micros = a.current_micros;
             a.overridden = overrides_.count(id) > 0;
             if (a.overridden) {
@@ -267,7 +275,6 @@ void OptimizerService::apply() {
                 a.current_micros = step_budget(a.day_start_micros, a.target_micros, options_.max_daily_change);
             }
         }
-        const auto catalog = state_.catalog.load();
         for (const CompiledCampaign& c : catalog->campaigns())
             if (auto it = applied_.find(c.model.id.value);
                 it != applied_.end() && it->second.current_micros != c.model.daily_budget.value())

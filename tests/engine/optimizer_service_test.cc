@@ -131,5 +131,30 @@ TEST(OptimizerService, SaysInsufficientHistoryThenWalksBudgetsToThePlanDayByDay)
     EXPECT_THROW(service.import_history("2026-01-01,x,1,0\n"), std::invalid_argument);
 }
 
+// A reload of the configuration that changes a budget (SIGHUP: a new catalog
+// published by campaign_reload) stands: the service adopts it as the
+// campaign's budget instead of putting its old one back at its next apply.
+TEST(OptimizerService, AReloadedBudgetIsKeptNotPutBack) {
+    ManualClock clock(noon(kToday));
+    Config config;
+    config.campaigns = load_demo_config().campaigns;
+    EngineState state(config, clock);
+    OptimizerService service(state, OptimizerOptions{});
+    service.apply();
+    CampaignModel reloaded = state.catalog.load()->model();
+    for (Campaign& c : reloaded.campaigns)
+        if (c.id.value == "cmp-acme-video-launch") c.daily_budget = Micros{123'000'000};
+    state.catalog.publish(Catalog::build(reloaded, state.catalog.load().get()));
+    service.apply();
+    service.apply();
+    EXPECT_EQ(catalog_budget(state, "cmp-acme-video-launch"), 123'000'000);
+    EXPECT_NE(service.render_json().find(R"("configured_micros":123000000)"), std::string::npos)
+        << service.render_json();
+    // An operator's pin still wins over the file.
+    ASSERT_TRUE(service.set_override("cmp-acme-video-launch", 50'000'000));
+    service.apply();
+    EXPECT_EQ(catalog_budget(state, "cmp-acme-video-launch"), 50'000'000);
+}
+
 }  // namespace
 }  // namespace bidline

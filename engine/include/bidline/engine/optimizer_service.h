@@ -75,7 +75,7 @@ struct FitSummary {
 };
 
 struct AppliedBudget {
-    std::int64_t configured_micros = 0;  // from the configuration at start
+    std::int64_t configured_micros = 0;  // from the configuration (at start, or its last reload)
     std::int64_t day_start_micros = 0;   // at the start of the current UTC day
     std::int64_t current_micros = 0;     // in the published catalog
     std::int64_t target_micros = 0;      // the plan's, or the override
