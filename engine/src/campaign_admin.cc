@@ -107,12 +107,12 @@ void CampaignAdmin::append(const AuditEntry& e) {
 }
 
 void CampaignAdmin::reapply() {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(mutex_);  // off the bid path: an admin change or a reload republishing statuses
     publish_locked();
 }
 
 void CampaignAdmin::apply_statuses(CampaignModel& model) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(mutex_);  // off the bid path: a SIGHUP reload applying the workflow before it publishes
     for (Campaign& c : model.campaigns) {
         const auto it = campaigns_.find(c.id.value);
         if (it != campaigns_.end()) c.paused = it->second.status != CampaignStatus::active;
@@ -120,7 +120,7 @@ void CampaignAdmin::apply_statuses(CampaignModel& model) {
 }
 
 void CampaignAdmin::publish_locked() {
-    std::lock_guard writer(engine_.catalog_writer);
+    std::lock_guard writer(engine_.catalog_writer);  // off the bid path: with reloads and optimizer runs only
     const auto current = engine_.catalog.load();
     CampaignModel model = current->model();
     bool changed = false;
@@ -150,7 +150,7 @@ void CampaignAdmin::write_campaign(JsonWriter& j, const Campaign& c) const {
 
 CampaignAdmin::Answer CampaignAdmin::list() const {
     const auto catalog = engine_.catalog.load();
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(mutex_);  // off the bid path: GET /v1/campaigns (admin API)
     JsonWriter j;
     j.begin_object().key("campaigns").begin_array();
     for (const Campaign& c : catalog->model().campaigns) write_campaign(j, c);
@@ -162,7 +162,7 @@ CampaignAdmin::Answer CampaignAdmin::get(std::string_view id) const {
     const auto catalog = engine_.catalog.load();
     const CompiledCampaign* c = catalog->find_campaign(id);
     if (c == nullptr) return error(404, "not_found", "no campaign \"" + std::string(id) + "\"");
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(mutex_);  // off the bid path: GET /v1/campaigns/ID (admin API)
     JsonWriter j;
     write_campaign(j, c->model);
     const auto it = campaigns_.find(id);
@@ -189,7 +189,7 @@ CampaignAdmin::Answer CampaignAdmin::set_status(std::string_view id, std::string
     if (catalog->find_campaign(id) == nullptr)
         return error(404, "not_found", "no campaign \"" + std::string(id) + "\"");
 
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(mutex_);  // off the bid path: POST /v1/campaigns/ID/status (admin API)
     State& s = state_of(id);
     if (!if_match.empty() && if_match != "*" && if_match != quoted(s.version)) {
         Answer a = error(412, "precondition_failed",
@@ -236,7 +236,7 @@ CampaignAdmin::Answer CampaignAdmin::set_status(std::string_view id, std::string
 }
 
 CampaignAdmin::Answer CampaignAdmin::audit(std::uint64_t since, std::uint64_t limit) const {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(mutex_);  // off the bid path: GET /v1/audit
     JsonWriter j;
     j.begin_object().key("entries").begin_array();
     std::uint64_t next = since, n = 0;
