@@ -76,7 +76,7 @@ private:
 
     EngineState& engine_;
     std::filesystem::path audit_path_;
-    mutable std::mutex mutex_;
+    mutable std::mutex mutex_;  // admin requests and reloads only: never taken on the bid path
     std::map<std::string, State, std::less<>> campaigns_;
     std::vector<AuditEntry> audit_;
 };
