@@ -201,13 +201,17 @@ TEST_F(ModelRegistryHttp, ShadowScoresWithoutBiddingAndAbBidsOnItsShare) {
     ASSERT_EQ(http.request("POST", "/v1/models/click/candidate",
                            R"({"version":2,"mode":"ab","share":0.5,"experiment":"ctr-v2"})").status, 200);
     for (int i = 0; i < 200; ++i) ASSERT_EQ(http.request("POST", "/openrtb2/bid", request_for(1000 + i)).status, 200);
-    const auto [rows_a2, bids_a2] = version_rows_bids(http, 1, 50 + 1);
-    const auto [rows_b2, bids_b2] = version_rows_bids(http, 2, 50 + 1);
+    // The two versions' stats are published by the same tick but read one
+    // after the other, so wait until the pair covers all 250 bids.
+    std::uint64_t bids_a2 = 0, bids_b2 = 0;
+    for (int attempt = 0; attempt < 200 && bids_a2 + bids_b2 < 250; ++attempt) {
+        bids_a2 = version_rows_bids(http, 1, 50).second;
+        bids_b2 = version_rows_bids(http, 2, 50).second;
+        if (bids_a2 + bids_b2 < 250) usleep(20'000);
+    }
     EXPECT_EQ(bids_a2 + bids_b2, 250u) << stats_body_;
     EXPECT_GT(bids_b2, 60u);   // 100 expected; a fair split lands far from both bounds
     EXPECT_GT(bids_a2, 50u + 60u);
-    (void)rows_a2;
-    (void)rows_b2;
     // Promote ends the test with the candidate active.
     ASSERT_EQ(http.request("POST", "/v1/models/click/promote").status, 200);
     EXPECT_EQ(predict(http, 3).second, 2u);
