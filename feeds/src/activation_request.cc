@@ -114,6 +114,23 @@ std::optional<PlatformRequest> tiktok(const PlatformAdjustment& a, const Platfor
 
 }  // namespace
 
+std::string_view to_string(AdjustedField field) {
+    switch (field) {
+        case AdjustedField::target_cpa: return "target_cpa";
+        case AdjustedField::target_roas: return "target_roas";
+        case AdjustedField::max_cpc: return "max_cpc";
+        case AdjustedField::daily_budget: return "daily_budget";
+    }
+    return "unknown";
+}
+
+std::optional<AdjustedField> adjusted_field_from_name(std::string_view name) {
+    for (AdjustedField f : {AdjustedField::target_cpa, AdjustedField::target_roas, AdjustedField::max_cpc,
+                            AdjustedField::daily_budget})
+        if (name == to_string(f)) return f;
+    return std::nullopt;
+}
+
 std::string units_text(std::int64_t micros) {
     const bool negative = micros < 0;
     const std::uint64_t m = negative ? 0 - static_cast<std::uint64_t>(micros) : static_cast<std::uint64_t>(micros);

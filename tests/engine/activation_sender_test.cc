@@ -5,103 +5,22 @@
 // credential sends nothing.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "bidline/engine/activation_sender.h"
 #include "bidline/engine/credential_store.h"
+#include "support/platform_receiver.h"
 #include "support/scratch_dir.h"
 
 namespace bidline {
 namespace {
 
-struct Received {
-    std::string head;  // request line and headers
-    std::string body;
-};
-
-// Answers each request with the next scripted response (the last repeats).
-class PlatformReceiver {
-public:
-    explicit PlatformReceiver(std::vector<std::string> script) : script_(std::move(script)) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-        socklen_t len = sizeof a;
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-        port_ = ntohs(a.sin_port);
-        ::listen(fd_, 8);
-        thread_ = std::thread([this] { serve(); });
-    }
-    ~PlatformReceiver() {
-        stop_ = true;
-        ::shutdown(fd_, SHUT_RDWR);
-        ::close(fd_);
-        thread_.join();
-    }
-    std::uint16_t port() const { return port_; }
-    std::vector<Received> received() {
-        std::lock_guard lock(mu_);
-        return received_;
-    }
-
-private:
-    void serve() {
-        while (!stop_) {
-            const int c = ::accept(fd_, nullptr, nullptr);
-            if (c < 0) return;
-            std::string buf;
-            char tmp[4096];
-            for (;;) {
-                const std::size_t end = buf.find("\r\n\r\n");
-                if (end != std::string::npos) {
-                    const std::size_t cl = buf.find("Content-Length: ");
-                    const std::size_t length = cl < end ? std::strtoul(buf.c_str() + cl + 16, nullptr, 10) : 0;
-                    if (buf.size() >= end + 4 + length) {
-                        std::string answer;
-                        {
-                            std::lock_guard lock(mu_);
-                            received_.push_back({buf.substr(0, end), buf.substr(end + 4, length)});
-                            answer = script_[std::min(received_.size(), script_.size()) - 1];
-                        }
-                        buf.erase(0, end + 4 + length);
-                        ::send(c, answer.data(), answer.size(), MSG_NOSIGNAL);
-                        continue;
-                    }
-                }
-                const ssize_t n = ::recv(c, tmp, sizeof tmp, 0);
-                if (n <= 0) break;
-                buf.append(tmp, static_cast<std::size_t>(n));
-            }
-            ::close(c);
-        }
-    }
-
-    std::vector<std::string> script_;
-    int fd_ = -1;
-    std::uint16_t port_ = 0;
-    std::atomic<bool> stop_{false};
-    std::thread thread_;
-    std::mutex mu_;
-    std::vector<Received> received_;
-};
-
-std::string answer(int status, std::string_view extra = {}, std::string_view body = "{}") {
-    return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
-           std::string(extra) + "\r\n" + std::string(body);
-}
+using test::http_answer;
+using test::PlatformReceiver;
+using test::Received;
 
 constexpr const char* kToken = "EAAGm0PX4ZCpsBAMetaLongLivedToken77QZ";
 
@@ -137,7 +56,7 @@ protected:
 };
 
 TEST_F(ActivationSenderTest, RetriesServerErrorsAndQuotaThenApplies) {
-    PlatformReceiver platform({answer(503), answer(429, "Retry-After: 7\r\n"), answer(502), answer(200, {}, R"({"success":true})")});
+    PlatformReceiver platform({http_answer(503), http_answer(429, "Retry-After: 7\r\n"), http_answer(502), http_answer(200, {}, R"({"success":true})")});
     const SendOutcome out = send(platform, meta_budget(), "meta");
     EXPECT_EQ(out.result, SendResult::applied);
     EXPECT_EQ(out.status, 200);
@@ -155,14 +74,14 @@ TEST_F(ActivationSenderTest, RetriesServerErrorsAndQuotaThenApplies) {
 }
 
 TEST_F(ActivationSenderTest, AClientErrorIsNotRetriedAndPersistentFailureGivesUp) {
-    PlatformReceiver bad({answer(400, {}, R"({"error":{"message":"Invalid parameter"}})")});
+    PlatformReceiver bad({http_answer(400, {}, R"({"error":{"message":"Invalid parameter"}})")});
     const SendOutcome rejected = send(bad, meta_budget(), "meta");
     EXPECT_EQ(rejected.result, SendResult::rejected);
     EXPECT_EQ(rejected.attempts, 1);
     EXPECT_EQ(rejected.detail, R"({"error":{"message":"Invalid parameter"}})");
     EXPECT_TRUE(waits_.empty());
 
-    PlatformReceiver down({answer(500)});
+    PlatformReceiver down({http_answer(500)});
     const SendOutcome gave_up = send(down, meta_budget(), "meta");
     EXPECT_EQ(gave_up.result, SendResult::gave_up);
     EXPECT_EQ(gave_up.attempts, 4);
@@ -171,7 +90,7 @@ TEST_F(ActivationSenderTest, AClientErrorIsNotRetriedAndPersistentFailureGivesUp
 }
 
 TEST_F(ActivationSenderTest, AMissingCredentialSendsNothing) {
-    PlatformReceiver platform({answer(200)});
+    PlatformReceiver platform({http_answer(200)});
     const SendOutcome out = send(platform, meta_budget(), "tiktok");
     EXPECT_EQ(out.result, SendResult::rejected);
     EXPECT_EQ(out.attempts, 0);

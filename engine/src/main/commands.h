@@ -22,6 +22,7 @@ int experiment_command(const Args& args);
 int stream_command(const Args& args);
 int keys_command(const Args& args);
 int credentials_command(const Args& args);
+int activate_command(const Args& args);
 
 // Re-executes the epoll build when this binary uses io_uring and the kernel
 // refuses it (or the user asked for epoll). Returns only if no exec happened.

@@ -29,6 +29,7 @@ commands:
   experiment  A/B test analysis, sample size, holdout incrementality
   keys        mint, list and remove API keys (only salted hashes are stored)
   credentials the encrypted store of platform credentials (OAuth refresh tokens)
+  activate    the activation connector: applies adjustments through a platform's API
   help        this text
 
 Every command answers --help.
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
             {"stream", bidline::stream_command},
             {"keys", bidline::keys_command},
             {"credentials", bidline::credentials_command},
+            {"activate", bidline::activate_command},
         };
         for (const Command& c : kCommands)
             if (c.run != nullptr && cmd == c.name) return c.run(args);

@@ -13,6 +13,7 @@
 #include "bidline/feeds/event_line_parser.h"
 #include "bidline/feeds/event_stream_client.h"
 #include "main/commands.h"
+#include "main/host_port.h"
 
 namespace bidline {
 namespace {
@@ -31,29 +32,6 @@ FILE:LINE: REASON. Prints "acked N, rejected M"; exit 0 if nothing was
 rejected, 1 otherwise (or when the engine cannot be reached), 2 on usage errors.
 )";
 
-struct Target {
-    std::string host;
-    std::uint16_t port = 0;
-};
-
-Target parse_target(const std::string& text) {
-    const auto colon = text.rfind(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
-        throw CliError("--to: expected HOST:PORT, got \"" + text + "\"");
-    std::string host = text.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    long port = 0;
-    try {
-        std::size_t used = 0;
-        port = std::stol(text.substr(colon + 1), &used);
-        if (used != text.size() - colon - 1) port = 0;
-    } catch (const std::exception&) {
-        port = 0;
-    }
-    if (port <= 0 || port > 65535) throw CliError("--to: bad port in \"" + text + "\"");
-    return {host, static_cast<std::uint16_t>(port)};
-}
-
 bool retryable(const feeds::StreamStatus& s) {
     return s.code == feeds::StreamErrc::disconnected || s.code == feeds::StreamErrc::timeout ||
            s.code == feeds::StreamErrc::connect_failed;
@@ -69,7 +47,7 @@ int stream_command(const Args& argv) {
     }
     if (args.positional().size() != 1) throw CliError("expected one FILE.ndjson (see --help)");
     const std::string file = args.positional()[0];
-    const Target target = parse_target(args.required("to"));
+    const HostPort target = parse_host_port("to", args.required("to"));
     feeds::StreamClientOptions options;
     options.host = target.host;
     options.port = target.port;

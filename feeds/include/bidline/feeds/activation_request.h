@@ -23,6 +23,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,6 +36,9 @@ inline constexpr const char* kMetaGraphVersion = "v19.0";
 inline constexpr const char* kTikTokApiVersion = "v1.3";
 
 enum class AdjustedField : std::uint8_t { target_cpa, target_roas, max_cpc, daily_budget };
+// The names GET /v1/adjustments uses: "target_cpa", "target_roas", "max_cpc", "daily_budget".
+std::string_view to_string(AdjustedField field);
+std::optional<AdjustedField> adjusted_field_from_name(std::string_view name);
 
 // One entry of GET /v1/adjustments.
 struct PlatformAdjustment {
