@@ -3,6 +3,7 @@
 // for other formats w/h are optional (0 = any). The MIME type defaults by
 // format to what a player or page expects of the markup.
 #include "bidline/config/config.h"
+#include "bidline/config/creative_check.h"
 #include "domain_fields.h"
 #include "section_readers.h"
 
@@ -61,6 +62,10 @@ Creative read_creative(const TomlTable& t, const Advertiser& advertiser) {
     }
     c.markup = t.required_string("markup");
     if (c.markup.empty()) t.fail_at(t.require("markup"), "markup", "must not be empty");
+    if (const auto problem = creative_problem(c)) {
+        if (const toml::value* at = t.find(problem->field)) t.fail_at(*at, problem->field, problem->reason);
+        t.fail_here(problem->field, problem->reason);
+    }
     return c;
 }
 

@@ -204,7 +204,7 @@ TEST(LineItemValidation, ListsMustHoldStrings) {
 TEST(LineItemValidation, BidTableIsRequired) {
     std::string text = std::string(kAdvertiserAndCampaign) +
                        "\n[[line_item]]\nid = \"li-a\"\ncampaign = \"cmp-a\"\n"
-                       "[[line_item.creative]]\nid = \"cr-a\"\nformat = \"native\"\nmarkup = \"{}\"\n";
+                       "[[line_item.creative]]\nid = \"cr-a\"\nformat = \"native\"\nmarkup = '{\"assets\":[],\"link\":{}}'\n";
     const ConfigError e = load_error(text);
     EXPECT_EQ(e.line(), line_of(text, "[[line_item]]"));
     EXPECT_EQ(e.field(), "line_item.bid");

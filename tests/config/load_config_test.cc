@@ -78,7 +78,7 @@ id = "cr-video"
 format = "video"
 w = 640
 h = 480
-markup = "<VAST version=\"4.0\"></VAST>"
+markup = '<VAST version="4.0"><Ad><Wrapper><AdSystem>acme</AdSystem><VASTAdTagURI>https://ads.acme.com/vast.xml</VASTAdTagURI></Wrapper></Ad></VAST>'
 [[line_item.creative]]
 id = "cr-mrec"
 format = "banner"
@@ -99,7 +99,7 @@ target_roas = 3.5
 [[line_item.creative]]
 id = "cr-native"
 format = "native"
-markup = '{"native":{}}'
+markup = '{"native":{"assets":[],"link":{"url":"https://acme.com"}}}'
 )toml";
 
 TEST(LoadConfig, FullExampleReadsEveryValue) {
@@ -176,7 +176,7 @@ TEST(LoadConfig, FullExampleReadsEveryValue) {
     EXPECT_EQ(vast.size, (Size{640, 480}));
     EXPECT_EQ(vast.mime, "video/mp4");     // the default for video
     EXPECT_EQ(vast.adomain, adv.domains);  // the default: the advertiser's domains
-    EXPECT_EQ(vast.markup, "<VAST version=\"4.0\"></VAST>");
+    EXPECT_EQ(vast.markup, R"(<VAST version="4.0"><Ad><Wrapper><AdSystem>acme</AdSystem><VASTAdTagURI>https://ads.acme.com/vast.xml</VASTAdTagURI></Wrapper></Ad></VAST>)");
     const Creative& mrec = video.creatives[1];
     EXPECT_EQ(mrec.format, MediaType::banner);
     EXPECT_EQ(mrec.size, (Size{300, 250}));

@@ -45,7 +45,7 @@ TEST(ReadmeExample, InlineTablesWorkLikeSections) {
     const std::string text = std::string(config_test::kAdvertiserAndCampaign) +
                              "[[line_item]]\nid = \"li-a\"\ncampaign = \"cmp-a\"\n"
                              "bid = { strategy = \"manual_cpm\", cpm = 2.5 }\n"
-                             "creative = [{ id = \"cr-a\", format = \"native\", markup = \"{}\" }]\n";
+                             "creative = [{ id = \"cr-a\", format = \"native\", markup = '{\"assets\":[],\"link\":{}}' }]\n";
     const Config c = config_test::load_text(text);
     EXPECT_EQ(c.campaigns.line_items[0].bid.cpm, Micros::cpm(2.5));
     EXPECT_EQ(c.campaigns.line_items[0].creatives[0].format, MediaType::native);
