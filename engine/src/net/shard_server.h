@@ -22,6 +22,10 @@ class StreamProgressTable;
 class ShardServer {
 public:
     ShardServer(EngineState& state, ShardResources& resources);
+    // After the shard thread has ended: finishes what is still pending (see the .cc).
+    ~ShardServer();
+    ShardServer(const ShardServer&) = delete;
+    ShardServer& operator=(const ShardServer&) = delete;
 
     // Opens the SO_REUSEPORT listener; returns the bound port.
     std::uint16_t listen(const std::string& host, std::uint16_t port);
