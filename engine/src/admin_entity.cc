@@ -55,7 +55,9 @@ toml::value overlay_document(const EntityBook& book, const PendingEdit* pending)
             simdjson::dom::element json;
             // Bodies were checked before they were stored; a failure here is a bug, not bad input.
             if (parser.parse(*latest.body).get(json)) throw std::logic_error("stored body is not JSON: " + std::string(id));
-            if (kind == EntityKind::creative) {
+            // A pending creative is always read, so that naming an archived line item is refused.
+            const bool is_pending = pending != nullptr && pending->kind == kind && pending->id == id;
+            if (kind == EntityKind::creative && !is_pending) {
                 std::string_view parent;
                 if (!json["line_item"].get(parent)) {
                     const auto it = archived_line_items.find(parent);

@@ -175,6 +175,12 @@ TEST(AdminEntitiesHttp, BadBodiesGetFieldLevelErrorsFromTheConfigReaders) {
     EXPECT_EQ(send(c, "PATCH", "/v1/campaigns/spring", R"({"id":"other"})").status, 422);
     EXPECT_EQ(audit_lines(c), (std::vector<std::string>{"create advertiser acme v1", "create campaign spring v1"}))
         << "refused writes change nothing";
+    // An archived line item takes no more creatives.
+    ASSERT_EQ(send(c, "POST", "/v1/line_items", kLineItem).status, 201);
+    ASSERT_EQ(send(c, "DELETE", "/v1/line_items/spring-li").status, 200);
+    r = send(c, "POST", "/v1/creatives", kCreative);
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_EQ(first_field_error(r), "line_item: unknown line item \"spring-li\"");
     EXPECT_TRUE(engine.running());
 }
 
