@@ -104,7 +104,7 @@ private:
     void publish_locked();
     void write_campaign(JsonWriter& j, const Campaign& c) const;
 
-    // campaign_admin_entities.cc
+    // campaign_admin_writes.cc and campaign_admin_reads.cc
     // `model` without the API's entities (as a reload or the file left it).
     void strip_api_entities(CampaignModel& model) const;
     // The file's entities with the API's on top (`pending` included) and statuses applied.
