@@ -146,8 +146,9 @@ void CampaignAdmin::reapply() {
 
 void CampaignAdmin::apply_statuses(CampaignModel& model) {
     std::lock_guard lock(mutex_);  // off the bid path: a SIGHUP reload applying the workflow before it publishes
-    model = merged_model_locked(model, nullptr);
+    model = merged_model_locked(model, BaseModel::fresh_file, nullptr);
     applied_at_seq_ = next_seq();
+    catalog_has_api_entities_ = true;  // the reload publishes this model
 }
 
 void CampaignAdmin::publish_locked() {
@@ -155,14 +156,15 @@ void CampaignAdmin::publish_locked() {
     const auto current = engine_.catalog.load();
     CampaignModel model;
     try {
-        model = merged_model_locked(current->model(), nullptr);
+        model = merged_model_locked(current->model(), BaseModel::published, nullptr);
+        catalog_has_api_entities_ = true;
     } catch (const ConfigError& e) {
-        // The file changed under the API's entities (e.g. a creative's line
-        // item is gone): the file's campaigns must still run, so bid without
-        // them until they are fixed; they stay readable and editable.
+        // The file changed under the API's entities between runs (e.g. a
+        // creative's line item is gone): the file's campaigns must still
+        // run, so keep the catalog's entities as they are (at start: the
+        // file's alone) and apply the statuses; the API's stay readable.
         spdlog::error("admin API entities left out of the catalog: {}: {}", e.field(), e.reason());
         model = current->model();
-        strip_api_entities(model);
         for (Campaign& c : model.campaigns)
             if (const auto it = campaigns_.find(c.id.value); it != campaigns_.end())
                 c.paused = it->second.status != CampaignStatus::active;

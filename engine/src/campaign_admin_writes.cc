@@ -123,9 +123,11 @@ void CampaignAdmin::strip_api_entities(CampaignModel& model) const {
         std::erase_if(li.creatives, [&](const Creative& c) { return owned(EntityKind::creative, c.id.value); });
 }
 
-CampaignModel CampaignAdmin::merged_model_locked(const CampaignModel& current, const PendingEdit* pending) {
-    CampaignModel base = current;
-    strip_api_entities(base);
+CampaignModel CampaignAdmin::merged_model_locked(const CampaignModel& base_model, BaseModel kind,
+                                                 const PendingEdit* pending) {
+    CampaignModel base = base_model;
+    // Only entities the API published are its own: a file's entity may share an id, and must then clash.
+    if (kind == BaseModel::published && catalog_has_api_entities_) strip_api_entities(base);
     CampaignModel model = overlay_model(base, overlay_document(entities_, pending), kOverlaySource);
     for (Campaign& c : model.campaigns) {
         if (pending != nullptr && pending->kind == EntityKind::campaign && pending->id == c.id.value) {
@@ -142,7 +144,7 @@ CampaignAdmin::Answer CampaignAdmin::commit_locked(PendingEdit edit, std::string
     const auto current = engine_.catalog.load();
     std::shared_ptr<const Catalog> next;
     try {
-        next = Catalog::build(merged_model_locked(current->model(), &edit), current.get());
+        next = Catalog::build(merged_model_locked(current->model(), BaseModel::published, &edit), current.get());
     } catch (const ConfigError& e) {
         // Archiving what others still name (an advertiser of campaigns) is a conflict, not bad input.
         if (action == "archive") return admin_error(409, "in_use", "still referenced", {field_of(edit.kind, e)});
@@ -174,6 +176,7 @@ CampaignAdmin::Answer CampaignAdmin::commit_locked(PendingEdit edit, std::string
     replay(e);
     audit_.push_back(std::move(e));
     engine_.catalog.publish(next);
+    catalog_has_api_entities_ = true;
     return entity_answer(edit.kind, edit.id, entities_[static_cast<std::size_t>(edit.kind)].at(edit.id).back(),
                          before == nullptr ? 201 : 200);
 }

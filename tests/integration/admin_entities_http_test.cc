@@ -259,6 +259,34 @@ TEST(AdminEntitiesHttp, AReloadKeepsTheEntitiesOfTheApi) {
         << engine.describe();
     EXPECT_TRUE(bids_with(c, "spring-cr"));
     EXPECT_EQ(c.request("GET", "/v1/creatives/spring-cr").status, 200);
+
+    // A file that now defines an id the API created is refused as a whole.
+    changed.engine = "[[advertiser]]\nid = \"acme\"\n";
+    write_mini_config("entities-reload.toml", changed);
+    engine.send_signal(SIGHUP);
+    ASSERT_TRUE(eventually([&] {
+        return engine.captured_stderr().find("clashes with entities of the admin API: advertiser.id") != std::string::npos;
+    })) << engine.describe();
+    EXPECT_TRUE(bids_with(c, "spring-cr"));
+    EXPECT_TRUE(engine.running());
+}
+
+TEST(AdminEntitiesHttp, AFileThatClashesWithTheApiStillStartsAndBids) {
+    const auto config = write_mini_config("entities-clash.toml", MiniConfig{});
+    const ScratchDir scratch("entities-clash");
+    const std::string data_dir = (scratch.path() / "data").string();
+    {
+        EngineProcess engine({"serve", "--config", config.string(), "--data-dir", data_dir});
+        HttpClient c(engine.host(), engine.port());
+        ASSERT_EQ(send(c, "POST", "/v1/advertisers", kAdvertiser).status, 201);
+        ASSERT_TRUE(engine.stop().has_value());
+    }
+    write_mini_config("entities-clash.toml", MiniConfig{.engine = "[[advertiser]]\nid = \"acme\"\n"});
+    EngineProcess engine({"serve", "--config", config.string(), "--data-dir", data_dir});
+    HttpClient c(engine.host(), engine.port());
+    EXPECT_TRUE(eventually([&] { return bids_with(c, "\"cr\""); })) << "the file's campaign runs";
+    EXPECT_EQ(c.request("GET", "/v1/advertisers/acme/versions").status, 200) << "the API's history stays";
+    EXPECT_NE(engine.captured_stderr().find("admin API entities left out of the catalog"), std::string::npos);
 }
 
 }  // namespace

@@ -107,8 +107,11 @@ private:
     // campaign_admin_writes.cc and campaign_admin_reads.cc
     // `model` without the API's entities (as a reload or the file left it).
     void strip_api_entities(CampaignModel& model) const;
+    // A freshly loaded file has none of the API's entities; a published
+    // catalog has them once one was published with them.
+    enum class BaseModel : std::uint8_t { fresh_file, published };
     // The file's entities with the API's on top (`pending` included) and statuses applied.
-    CampaignModel merged_model_locked(const CampaignModel& current, const PendingEdit* pending);
+    CampaignModel merged_model_locked(const CampaignModel& base, BaseModel kind, const PendingEdit* pending);
     Answer commit_locked(PendingEdit edit, std::string_view action, std::string_view who);
     bool exists_in_file(EntityKind kind, std::string_view id) const;
     void write_entity(JsonWriter& j, EntityKind kind, std::string_view id, const EntityVersion& v) const;
@@ -124,6 +127,8 @@ private:
     // next_seq() when a reload last applied the workflow: reapply() has
     // nothing to add until another change (0 = never, e.g. at start).
     std::uint64_t applied_at_seq_ = 0;
+    // Whether the published catalog holds the API's entities (false at start, until the first publish).
+    bool catalog_has_api_entities_ = false;
 };
 
 }  // namespace bidline
