@@ -23,7 +23,8 @@ std::map<std::string_view, Latest> latest_of(const EntityBook& book, EntityKind 
     std::map<std::string_view, Latest> out;
     for (const auto& [id, history] : book[static_cast<std::size_t>(kind)])
         out.emplace(id, Latest{history.back().status, &history.back().body});
-    if (pending != nullptr && pending->kind == kind) out.insert_or_assign(pending->id, Latest{pending->status, &pending->body});
+    if (pending != nullptr && pending->kind == kind)
+        out.insert_or_assign(pending->id, Latest{pending->status, &pending->body});
     return out;
 }
 
@@ -54,7 +55,8 @@ toml::value overlay_document(const EntityBook& book, const PendingEdit* pending)
             if (leaves_catalog(kind, latest.status)) continue;
             simdjson::dom::element json;
             // Bodies were checked before they were stored; a failure here is a bug, not bad input.
-            if (parser.parse(*latest.body).get(json)) throw std::logic_error("stored body is not JSON: " + std::string(id));
+            if (parser.parse(*latest.body).get(json))
+                throw std::logic_error("stored body is not JSON: " + std::string(id));
             // A pending creative is always read, so that naming an archived line item is refused.
             const bool is_pending = pending != nullptr && pending->kind == kind && pending->id == id;
             if (kind == EntityKind::creative && !is_pending) {

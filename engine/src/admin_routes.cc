@@ -81,7 +81,8 @@ RouteResponse member(CampaignAdmin& admin, EntityKind kind, const HttpRequest& r
             return answer(admin.get_entity(kind, id, version), scratch, etag_buffer());
         }
         case HttpMethod::put:
-            return answer(admin.update(kind, id, body, UpdateMode::replace, if_match, who(req)), scratch, etag_buffer());
+            return answer(admin.update(kind, id, body, UpdateMode::replace, if_match, who(req)), scratch,
+                          etag_buffer());
         case HttpMethod::patch:
             return answer(admin.update(kind, id, body, UpdateMode::merge, if_match, who(req)), scratch, etag_buffer());
         case HttpMethod::del:
@@ -97,9 +98,10 @@ void register_admin_routes(EngineState& state, CampaignAdmin& admin) {
     for (const EntityKind kind :
          {EntityKind::advertiser, EntityKind::campaign, EntityKind::line_item, EntityKind::creative}) {
         const std::string path = "/v1/" + std::string(collection_of(kind));
-        state.routes.push_back({path, [&admin, kind](const HttpRequest& req, std::string_view body, std::string& scratch) {
-                                    return collection(admin, kind, req, body, scratch);
-                                }});
+        state.routes.push_back(
+            {path, [&admin, kind](const HttpRequest& req, std::string_view body, std::string& scratch) {
+                 return collection(admin, kind, req, body, scratch);
+             }});
         state.routes.push_back(
             {path + "/", [&admin, kind](const HttpRequest& req, std::string_view body, std::string& scratch) {
                  return member(admin, kind, req, body, scratch);

@@ -16,7 +16,11 @@ namespace bidline {
 namespace {
 
 void write_file_entity(JsonWriter& j, const Advertiser& a) {
-    j.begin_object().field("id", a.id.value).field("name", a.name).field("currency", a.currency).field("timezone", a.timezone);
+    j.begin_object()
+        .field("id", a.id.value)
+        .field("name", a.name)
+        .field("currency", a.currency)
+        .field("timezone", a.timezone);
     j.key("domains").begin_array();
     for (const std::string& d : a.domains) j.value(d);
     j.end_array().field("status", "active").field("version", 1u).field("source", "config").end_object();
@@ -53,12 +57,14 @@ template <class Each>
 void for_each_in_model(const CampaignModel& model, EntityKind kind, Each each) {
     switch (kind) {
         case EntityKind::advertiser:
-            for (const Advertiser& a : model.advertisers) each(a.id.value, [&](JsonWriter& j) { write_file_entity(j, a); });
+            for (const Advertiser& a : model.advertisers)
+                each(a.id.value, [&](JsonWriter& j) { write_file_entity(j, a); });
             return;
         case EntityKind::campaign:
             return;  // campaigns are listed with their workflow status (CampaignAdmin::list)
         case EntityKind::line_item:
-            for (const LineItem& li : model.line_items) each(li.id.value, [&](JsonWriter& j) { write_file_entity(j, li); });
+            for (const LineItem& li : model.line_items)
+                each(li.id.value, [&](JsonWriter& j) { write_file_entity(j, li); });
             return;
         case EntityKind::creative:
             for (const LineItem& li : model.line_items)
@@ -111,17 +117,20 @@ CampaignAdmin::Answer CampaignAdmin::get_entity(EntityKind kind, std::string_vie
             if (version == 0) return entity_answer(kind, id, it->second.back(), 200);
             for (const EntityVersion& v : it->second)
                 if (v.version == version) return entity_answer(kind, id, v, 200);
-            return admin_error(404, "not_found", "no version " + std::to_string(version) + " of \"" + std::string(id) + "\"");
+            return admin_error(404, "not_found",
+                               "no version " + std::to_string(version) + " of \"" + std::string(id) + "\"");
         }
     }
-    if (version > 1) return admin_error(404, "not_found", "entities of the configuration file have only version 1 here");
+    if (version > 1)
+        return admin_error(404, "not_found", "entities of the configuration file have only version 1 here");
     if (kind == EntityKind::campaign) return get(id);
     const auto catalog = engine_.catalog.load();
     JsonWriter j;
     for_each_in_model(catalog->model(), kind, [&](const std::string& each, auto&& write) {
         if (each == id && j.str().empty()) write(j);
     });
-    if (j.str().empty()) return admin_error(404, "not_found", "no " + std::string(to_string(kind)) + " \"" + std::string(id) + "\"");
+    if (j.str().empty())
+        return admin_error(404, "not_found", "no " + std::string(to_string(kind)) + " \"" + std::string(id) + "\"");
     return {200, j.take(), quoted_version(1)};
 }
 

@@ -94,7 +94,8 @@ FieldError field_of(EntityKind kind, const ConfigError& e) {
 }
 
 CampaignAdmin::Answer not_a_json_object(EntityKind kind) {
-    return admin_error(400, "invalid_json", "expected a JSON object with the " + std::string(to_string(kind)) + "'s fields",
+    return admin_error(400, "invalid_json",
+                       "expected a JSON object with the " + std::string(to_string(kind)) + "'s fields",
                        {{"body", "not a JSON object"}});
 }
 
@@ -187,14 +188,15 @@ CampaignAdmin::Answer CampaignAdmin::create(EntityKind kind, std::string_view bo
     if (parser.parse(body.data(), body.size()).get(object)) return not_a_json_object(kind);
     std::string_view id;
     if (object["id"].get(id) != simdjson::SUCCESS) id = {};  // missing or not a string: the reader says so
-    std::lock_guard lock(mutex_);  // off the bid path: POST /v1/KIND (admin API)
+    std::lock_guard lock(mutex_);                            // off the bid path: POST /v1/KIND (admin API)
     if (!id.empty() && (entities_[static_cast<std::size_t>(kind)].contains(id) || exists_in_file(kind, id)))
         return admin_error(409, "conflict", "ids are never reused, even archived ones",
                            {{"id", "\"" + std::string(id) + "\" already exists"}});
     const CampaignStatus initial = kind == EntityKind::campaign ? CampaignStatus::draft : CampaignStatus::active;
     Body stored = stored_body(kind, object, {}, initial);
     if (!stored.problems.empty())
-        return admin_error(422, "invalid", "the " + std::string(to_string(kind)) + " does not validate", stored.problems);
+        return admin_error(422, "invalid", "the " + std::string(to_string(kind)) + " does not validate",
+                           stored.problems);
     return commit_locked({kind, std::string(id), initial, std::move(stored.json)}, "create", who);
 }
 
@@ -208,7 +210,8 @@ CampaignAdmin::Answer CampaignAdmin::update(EntityKind kind, std::string_view id
     const auto it = book.find(id);
     if (it == book.end()) {
         if (exists_in_file(kind, id))
-            return admin_error(409, "read_only", "defined in the configuration file: edit the file and reload (kill -HUP)");
+            return admin_error(409, "read_only",
+                               "defined in the configuration file: edit the file and reload (kill -HUP)");
         return admin_error(404, "not_found", "no " + std::string(to_string(kind)) + " \"" + std::string(id) + "\"");
     }
     const EntityVersion& latest = it->second.back();
@@ -227,7 +230,8 @@ CampaignAdmin::Answer CampaignAdmin::update(EntityKind kind, std::string_view id
     }
     Body stored = stored_body(kind, object, id, latest.status);
     if (!stored.problems.empty())
-        return admin_error(422, "invalid", "the " + std::string(to_string(kind)) + " does not validate", stored.problems);
+        return admin_error(422, "invalid", "the " + std::string(to_string(kind)) + " does not validate",
+                           stored.problems);
     if (stored.json == latest.body) return entity_answer(kind, id, latest, 200);  // nothing changes: no new version
     return commit_locked({kind, std::string(id), latest.status, std::move(stored.json)}, "update", who);
 }
@@ -240,7 +244,8 @@ CampaignAdmin::Answer CampaignAdmin::archive(EntityKind kind, std::string_view i
     const auto it = book.find(id);
     if (it == book.end()) {
         if (exists_in_file(kind, id))
-            return admin_error(409, "read_only", "defined in the configuration file: remove it there and reload (kill -HUP)");
+            return admin_error(409, "read_only",
+                               "defined in the configuration file: remove it there and reload (kill -HUP)");
         return admin_error(404, "not_found", "no " + std::string(to_string(kind)) + " \"" + std::string(id) + "\"");
     }
     const EntityVersion& latest = it->second.back();

@@ -7,7 +7,9 @@ namespace bidline {
 
 std::optional<toml::value> json_to_toml(simdjson::dom::element json, const std::string& path, FieldError& problem) {
     using simdjson::dom::element_type;
-    const auto at = [&](std::string_view key) { return path.empty() ? std::string(key) : path + "." + std::string(key); };
+    const auto at = [&](std::string_view key) {
+        return path.empty() ? std::string(key) : path + "." + std::string(key);
+    };
     switch (json.type()) {
         case element_type::OBJECT: {
             simdjson::dom::object object;

@@ -83,12 +83,14 @@ markup = "<b/>"
 
 TEST(ModelOverlay, IdsOfTheFileAreTaken) {
     EXPECT_EQ(overlay_error("[[advertiser]]\nid = \"adv\"\n").field(), "advertiser.id");
-    EXPECT_EQ(overlay_error("[[creative]]\nid = \"cr\"\nline_item = \"li\"\nformat = \"native\"\nmarkup = \"m\"\n").field(),
-              "creative.id");
+    EXPECT_EQ(
+        overlay_error("[[creative]]\nid = \"cr\"\nline_item = \"li\"\nformat = \"native\"\nmarkup = \"m\"\n").field(),
+        "creative.id");
 }
 
 TEST(ModelOverlay, TheFilesRulesApply) {
-    const ConfigError e = overlay_error("[[line_item]]\nid = \"x\"\ncampaign = \"cmp\"\nbid = { strategy = \"manual_cpm\", cpmm = 1 }\n");
+    const ConfigError e =
+        overlay_error("[[line_item]]\nid = \"x\"\ncampaign = \"cmp\"\nbid = { strategy = \"manual_cpm\", cpmm = 1 }\n");
     EXPECT_EQ(e.field(), "line_item.bid.cpmm");
     EXPECT_EQ(overlay_error("[[creative]]\nid = \"c2\"\nline_item = \"nope\"\nformat = \"banner\"\n").field(),
               "creative.line_item");

@@ -43,7 +43,8 @@ HttpResponse send(HttpClient& c, std::string_view method, std::string_view path,
 }
 
 HttpResponse set_status(HttpClient& c, std::string_view id, std::string_view status) {
-    return send(c, "POST", "/v1/campaigns/" + std::string(id) + "/status", R"({"status":")" + std::string(status) + "\"}");
+    return send(c, "POST", "/v1/campaigns/" + std::string(id) + "/status",
+                R"({"status":")" + std::string(status) + "\"}");
 }
 
 void create_spring_campaign(HttpClient& c) {
@@ -78,9 +79,9 @@ std::vector<std::string> audit_lines(HttpClient& c) {
     simdjson::dom::parser p;
     std::vector<std::string> out;
     for (const auto e : p.parse(c.request("GET", "/v1/audit").body)["entries"].get_array()) {
-        out.push_back(std::string(e["action"].get_string().value()) + " " + std::string(e["entity"].get_string().value()) +
-                      " " + std::string(e["id"].get_string().value()) + " v" +
-                      std::to_string(e["after"]["version"].get_uint64().value()));
+        out.push_back(std::string(e["action"].get_string().value()) + " " +
+                      std::string(e["entity"].get_string().value()) + " " + std::string(e["id"].get_string().value()) +
+                      " v" + std::to_string(e["after"]["version"].get_uint64().value()));
     }
     return out;
 }
@@ -124,10 +125,11 @@ TEST(AdminEntitiesHttp, ACampaignCreatedFromScratchBidsOnceApprovedAndLaunched) 
     EXPECT_NE(c.request("GET", "/v1/campaigns").body.find(R"("id":"spring")"), std::string::npos);
 
     // The refused create and the refused launch are not changes.
-    EXPECT_EQ(audit_lines(c), (std::vector<std::string>{"create advertiser acme v1", "create campaign spring v1",
-                                                         "create line_item spring-li v1", "set_status campaign spring v2",
-                                                         "set_status campaign spring v3", "create creative spring-cr v1",
-                                                         "set_status campaign spring v4"}));
+    EXPECT_EQ(audit_lines(c),
+              (std::vector<std::string>{"create advertiser acme v1", "create campaign spring v1",
+                                        "create line_item spring-li v1", "set_status campaign spring v2",
+                                        "set_status campaign spring v3", "create creative spring-cr v1",
+                                        "set_status campaign spring v4"}));
     simdjson::dom::parser p;
     const auto first = p.parse(c.request("GET", "/v1/audit").body)["entries"].at(0);
     EXPECT_EQ(std::string_view(first["who"].get_string()), "carol@example.com");
@@ -147,16 +149,19 @@ TEST(AdminEntitiesHttp, BadBodiesGetFieldLevelErrorsFromTheConfigReaders) {
     const Case cases[] = {
         {"/v1/line_items", R"({"id":"x","campaign":"spring","bid":{"strategy":"manual_cpm","cpmm":2}})",
          "bid.cpmm: unknown key (did you mean \"cpm\"?)"},
-        {"/v1/campaigns", R"({"id":"x","advertiser":"acme","daily_budget":"lots","start":"2024-01-01","end":"2024-02-01"})",
+        {"/v1/campaigns",
+         R"({"id":"x","advertiser":"acme","daily_budget":"lots","start":"2024-01-01","end":"2024-02-01"})",
          "daily_budget: expected a number, got a string"},
         {"/v1/line_items", R"({"id":"x","campaign":"spring"})", "bid: missing required table [line_item.bid]"},
         {"/v1/line_items", R"({"id":"x","campaign":"nope","bid":{"strategy":"manual_cpm","cpm":2}})",
          "campaign: unknown campaign \"nope\""},
         {"/v1/creatives", R"({"id":"x","line_item":"nope","format":"banner","w":1,"h":1,"markup":"m"})",
          "line_item: unknown line item \"nope\""},
-        {"/v1/advertisers", R"({"id":"x","currency":null})", "currency: null is not a value here: leave the key out for its default"},
+        {"/v1/advertisers", R"({"id":"x","currency":null})",
+         "currency: null is not a value here: leave the key out for its default"},
         {"/v1/advertisers", R"({"name":"no id"})", "id: missing required key"},
-        {"/v1/campaigns", R"({"id":"x","advertiser":"acme","daily_budget":1,"start":"2024-01-01","end":"2024-02-01","paused":true})",
+        {"/v1/campaigns",
+         R"({"id":"x","advertiser":"acme","daily_budget":1,"start":"2024-01-01","end":"2024-02-01","paused":true})",
          "paused: the workflow decides: POST /v1/campaigns/ID/status"},
     };
     for (const Case& k : cases) {
@@ -201,7 +206,8 @@ TEST(AdminEntitiesHttp, AStaleIfMatchIsRefusedAndEveryVersionStaysReadable) {
     EXPECT_NE(r.body.find(R"("name":"Acme",)"), std::string::npos) << r.body;
     r = c.request("GET", "/v1/advertisers/acme");
     EXPECT_NE(r.body.find(R"("name":"Acme Inc")"), std::string::npos) << r.body;
-    EXPECT_NE(r.body.find(R"("domains":["acme.example"])"), std::string::npos) << "PATCH kept the other keys: " << r.body;
+    EXPECT_NE(r.body.find(R"("domains":["acme.example"])"), std::string::npos)
+        << "PATCH kept the other keys: " << r.body;
 
     r = send(c, "DELETE", "/v1/advertisers/acme", {}, "\"2\"");
     ASSERT_EQ(r.status, 200) << r.body;
@@ -255,8 +261,9 @@ TEST(AdminEntitiesHttp, AReloadKeepsTheEntitiesOfTheApi) {
     changed.daily_budget = 200.0;
     write_mini_config("entities-reload.toml", changed);
     engine.send_signal(SIGHUP);
-    ASSERT_TRUE(eventually([&] { return engine.captured_stderr().find("configuration reloaded") != std::string::npos; }))
-        << engine.describe();
+    ASSERT_TRUE(eventually([&] {
+        return engine.captured_stderr().find("configuration reloaded") != std::string::npos;
+    })) << engine.describe();
     EXPECT_TRUE(bids_with(c, "spring-cr"));
     EXPECT_EQ(c.request("GET", "/v1/creatives/spring-cr").status, 200);
 
@@ -265,7 +272,8 @@ TEST(AdminEntitiesHttp, AReloadKeepsTheEntitiesOfTheApi) {
     write_mini_config("entities-reload.toml", changed);
     engine.send_signal(SIGHUP);
     ASSERT_TRUE(eventually([&] {
-        return engine.captured_stderr().find("clashes with entities of the admin API: advertiser.id") != std::string::npos;
+        return engine.captured_stderr().find("clashes with entities of the admin API: advertiser.id") !=
+               std::string::npos;
     })) << engine.describe();
     EXPECT_TRUE(bids_with(c, "spring-cr"));
     EXPECT_TRUE(engine.running());

@@ -35,7 +35,7 @@ std::string_view collection_of(EntityKind);
 struct EntityVersion {
     std::uint64_t version = 0;
     CampaignStatus status = CampaignStatus::active;
-    std::string body;  // JSON object, keys as in the configuration file
+    std::string body;       // JSON object, keys as in the configuration file
     std::uint64_t seq = 0;  // of the audit entry that made it
     std::int64_t time_us = 0;
     std::string who;
