@@ -72,7 +72,7 @@ std::string media_names(const std::vector<MediaType>& media) {
 }
 
 LineItem read_line_item(const TomlTable& t, const std::vector<Advertiser>& advertisers,
-                        const std::vector<Campaign>& campaigns, IdRegistry& creative_ids) {
+                        const std::vector<Campaign>& campaigns, IdRegistry& creative_ids, CreativeRule rule) {
     const LineItemTables tables = open_tables(t);
     LineItem li;
     li.id.value = read_id(t, "id");
@@ -85,13 +85,14 @@ LineItem read_line_item(const TomlTable& t, const std::vector<Advertiser>& adver
     li.bid = read_bid(*tables.bid);
     check_budget_for_strategy(*tables.bid, li, campaign);
     if (tables.targeting) li.targeting = read_targeting(*tables.targeting);
-    if (tables.creatives.empty()) t.fail_here("creative", "a line item needs at least one [[line_item.creative]]");
+    if (tables.creatives.empty() && rule == CreativeRule::at_least_one)
+        t.fail_here("creative", "a line item needs at least one [[line_item.creative]]");
     const Advertiser& advertiser = advertiser_of(campaign, advertisers);
     for (const TomlTable& creative : tables.creatives) {
         creative_ids.add(creative, "id", read_id(creative, "id"));
         li.creatives.push_back(read_creative(creative, advertiser));
     }
-    if (!serves_targeted_media(li)) {
+    if (!li.creatives.empty() && !serves_targeted_media(li)) {
         t.fail_here("creative",
                     "no creative has a format among the targeted media (" + media_names(li.targeting.media) + ")");
     }
@@ -101,7 +102,7 @@ LineItem read_line_item(const TomlTable& t, const std::vector<Advertiser>& adver
 }  // namespace
 
 std::vector<LineItem> read_line_items(const TomlTable& root, const std::vector<Advertiser>& advertisers,
-                                      const std::vector<Campaign>& campaigns) {
+                                      const std::vector<Campaign>& campaigns, CreativeRule rule) {
     std::vector<LineItem> out;
     IdRegistry line_item_ids;
     IdRegistry creative_ids;  // unique across line items: events name a creative alone
@@ -110,7 +111,7 @@ std::vector<LineItem> read_line_items(const TomlTable& root, const std::vector<A
                                        "lifetime_budget", "lifetime_budget_micros", "bid", "targeting", "creative"});
     for (const TomlTable& t : tables) {
         line_item_ids.add(t, "id", read_id(t, "id"));
-        out.push_back(read_line_item(t, advertisers, campaigns, creative_ids));
+        out.push_back(read_line_item(t, advertisers, campaigns, creative_ids, rule));
     }
     return out;
 }

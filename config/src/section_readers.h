@@ -7,6 +7,7 @@
 // file, so the order of sections in the file does not matter).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,8 +25,13 @@ EngineSettings read_engine(const TomlTable& root);
 ModelSettings read_models(const TomlTable& root);
 std::vector<Advertiser> read_advertisers(const TomlTable& root);
 std::vector<Campaign> read_campaigns(const TomlTable& root, const std::vector<Advertiser>& advertisers);
+// The file needs each line item to carry a creative; the admin API adds
+// creatives after the line item (POST /v1/creatives), and its pre-launch
+// checks (engine/campaign_workflow.h) refuse a line item without one.
+enum class CreativeRule : std::uint8_t { at_least_one, may_be_empty };
 std::vector<LineItem> read_line_items(const TomlTable& root, const std::vector<Advertiser>& advertisers,
-                                      const std::vector<Campaign>& campaigns);
+                                      const std::vector<Campaign>& campaigns,
+                                      CreativeRule rule = CreativeRule::at_least_one);
 
 // [connectors.NAME] tables (connector_reader.cc), sorted by name.
 ConnectorSettingsList read_connectors(const TomlTable& root);

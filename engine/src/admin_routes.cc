@@ -38,28 +38,75 @@ bool read_number(std::string_view text, std::uint64_t& out) {
     return ec == std::errc{} && end == text.data() + text.size();
 }
 
+// Who the audit log names: X-Bidline-User, else the API key's name.
+std::string_view who(const HttpRequest& req) {
+    const std::string_view user = req.header("x-bidline-user");
+    return user.empty() ? req.authenticated_as : user;
+}
+
+// /v1/KIND: list or create.
+RouteResponse collection(CampaignAdmin& admin, EntityKind kind, const HttpRequest& req, std::string_view body,
+                         std::string& scratch) {
+    if (req.method == HttpMethod::get) return answer(admin.list_entities(kind), scratch, etag_buffer());
+    if (req.method == HttpMethod::post) return answer(admin.create(kind, body, who(req)), scratch, etag_buffer());
+    return wrong_method(scratch, "GET, POST");
+}
+
+// /v1/KIND/ID[/versions|/status]: one entity.
+RouteResponse member(CampaignAdmin& admin, EntityKind kind, const HttpRequest& req, std::string_view body,
+                     std::string& scratch) {
+    const std::string prefix = "/v1/" + std::string(collection_of(kind)) + "/";
+    std::string_view id = req.path.substr(prefix.size());
+    const std::string_view if_match = req.header("if-match");
+    constexpr std::string_view kStatus = "/status", kVersions = "/versions";
+    if (kind == EntityKind::campaign && id.ends_with(kStatus)) {
+        id.remove_suffix(kStatus.size());
+        if (req.method != HttpMethod::post) return wrong_method(scratch, "POST");
+        return answer(admin.set_status(id, body, if_match, who(req)), scratch, etag_buffer());
+    }
+    if (id.ends_with(kVersions)) {
+        id.remove_suffix(kVersions.size());
+        if (req.method != HttpMethod::get) return wrong_method(scratch, "GET");
+        return answer(admin.versions(kind, id), scratch, etag_buffer());
+    }
+    if (id.empty() || id.find('/') != std::string_view::npos)
+        return json_error(scratch, 404, "not_found", prefix + "ID, " + prefix + "ID/versions");
+    switch (req.method) {
+        case HttpMethod::get: {
+            std::uint64_t version = 0;
+            std::string v;
+            percent_decode(query_param(req.query, "version"), v);
+            if (!read_number(v, version))
+                return json_error(scratch, 400, "bad_request", "version: expected a version number");
+            return answer(admin.get_entity(kind, id, version), scratch, etag_buffer());
+        }
+        case HttpMethod::put:
+            return answer(admin.update(kind, id, body, UpdateMode::replace, if_match, who(req)), scratch,
+                          etag_buffer());
+        case HttpMethod::patch:
+            return answer(admin.update(kind, id, body, UpdateMode::merge, if_match, who(req)), scratch, etag_buffer());
+        case HttpMethod::del:
+            return answer(admin.archive(kind, id, if_match, who(req)), scratch, etag_buffer());
+        default:
+            return wrong_method(scratch, "GET, PUT, PATCH, DELETE");
+    }
+}
+
 }  // namespace
 
 void register_admin_routes(EngineState& state, CampaignAdmin& admin) {
-    state.routes.push_back({"/v1/campaigns", [&admin](const HttpRequest& req, std::string_view, std::string& scratch) {
-                                if (req.method != HttpMethod::get) return wrong_method(scratch, "GET");
-                                return answer(admin.list(), scratch, etag_buffer());
-                            }});
-    state.routes.push_back(
-        {"/v1/campaigns/", [&admin](const HttpRequest& req, std::string_view body, std::string& scratch) {
-             std::string_view rest = req.path.substr(std::string_view("/v1/campaigns/").size());
-             constexpr std::string_view kStatus = "/status";
-             if (rest.ends_with(kStatus)) {
-                 rest.remove_suffix(kStatus.size());
-                 if (req.method != HttpMethod::post) return wrong_method(scratch, "POST");
-                 return answer(admin.set_status(rest, body, req.header("if-match"), req.header("x-bidline-user")),
-                               scratch, etag_buffer());
-             }
-             if (rest.empty() || rest.find('/') != std::string_view::npos)
-                 return json_error(scratch, 404, "not_found", "GET /v1/campaigns/ID or POST /v1/campaigns/ID/status");
-             if (req.method != HttpMethod::get) return wrong_method(scratch, "GET");
-             return answer(admin.get(rest), scratch, etag_buffer());
-         }});
+    for (const EntityKind kind :
+         {EntityKind::advertiser, EntityKind::campaign, EntityKind::line_item, EntityKind::creative}) {
+        const std::string path = "/v1/" + std::string(collection_of(kind));
+        state.routes.push_back(
+            {path, [&admin, kind](const HttpRequest& req, std::string_view body, std::string& scratch) {
+                 return collection(admin, kind, req, body, scratch);
+             }});
+        state.routes.push_back(
+            {path + "/", [&admin, kind](const HttpRequest& req, std::string_view body, std::string& scratch) {
+                 return member(admin, kind, req, body, scratch);
+             }});
+    }
     state.routes.push_back({"/v1/audit", [&admin](const HttpRequest& req, std::string_view, std::string& scratch) {
                                 if (req.method != HttpMethod::get) return wrong_method(scratch, "GET");
                                 std::uint64_t since = 0, limit = 1000;

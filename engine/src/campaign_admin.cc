@@ -1,5 +1,7 @@
 #include "bidline/engine/campaign_admin.h"
 
+#include "admin_answer.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -9,6 +11,9 @@
 #include <fstream>
 #include <stdexcept>
 
+#include <spdlog/spdlog.h>
+
+#include "bidline/config/config.h"
 #include "bidline/engine/catalog.h"
 #include "bidline/engine/json_writer.h"
 #include "bidline/engine/utc_text.h"
@@ -16,7 +21,7 @@
 namespace bidline {
 namespace {
 
-std::string quoted(std::uint64_t version) { return "\"" + std::to_string(version) + "\""; }
+std::string quoted(std::uint64_t version) { return quoted_version(version); }
 
 std::string entry_json(const AuditEntry& e) {
     JsonWriter j;
@@ -28,8 +33,12 @@ std::string entry_json(const AuditEntry& e) {
         .field("action", e.action)
         .field("entity", e.entity)
         .field("id", e.id);
-    j.key("before").begin_object().field("status", to_string(e.before)).field("version", e.version_before).end_object();
-    j.key("after").begin_object().field("status", to_string(e.after)).field("version", e.version_after).end_object();
+    j.key("before").begin_object().field("status", to_string(e.before)).field("version", e.version_before);
+    if (!e.body_before.empty()) j.key("body").raw(e.body_before);
+    j.end_object();
+    j.key("after").begin_object().field("status", to_string(e.after)).field("version", e.version_after);
+    if (!e.body_after.empty()) j.key("body").raw(e.body_after);
+    j.end_object();
     j.end_object();
     return j.take();
 }
@@ -47,16 +56,26 @@ bool parse_entry(simdjson::dom::parser& p, const std::string& line, AuditEntry& 
         return false;
     const auto b = parse_campaign_status(before), a = parse_campaign_status(after);
     if (!b || !a) return false;
-    e = {seq, t, std::string(who), std::string(action), std::string(entity), std::string(id), *b, *a, vb, va};
+    e = {seq, t, std::string(who), std::string(action), std::string(entity), std::string(id), *b, *a, vb, va, {}, {}};
+    simdjson::dom::element body;
+    if (!d["before"]["body"].get(body)) e.body_before = simdjson::minify(body);
+    if (!d["after"]["body"].get(body)) e.body_after = simdjson::minify(body);
     return true;
 }
 
 CampaignAdmin::Answer error(std::uint16_t status, std::string_view code, std::string_view message,
                             const std::vector<FieldError>& fields = {}) {
+    return admin_error(status, code, message, fields);
+}
+
+}  // namespace
+
+CampaignAdmin::Answer admin_error(std::uint16_t status, std::string_view code, std::string_view message,
+                                  const std::vector<FieldError>& fields) {
     JsonWriter j;
     j.begin_object().field("error", code).field("message", message);
     if (!fields.empty()) {
-        j.key("errors").begin_array();
+        j.key("fields").begin_array();
         for (const FieldError& f : fields)
             j.begin_object().field("field", f.field).field("reason", f.reason).end_object();
         j.end_array();
@@ -65,7 +84,7 @@ CampaignAdmin::Answer error(std::uint16_t status, std::string_view code, std::st
     return {status, j.take(), {}};
 }
 
-}  // namespace
+std::string quoted_version(std::uint64_t version) { return "\"" + std::to_string(version) + "\""; }
 
 CampaignAdmin::CampaignAdmin(EngineState& state, std::filesystem::path dir) : engine_(state) {
     std::filesystem::create_directories(dir);
@@ -77,7 +96,7 @@ CampaignAdmin::CampaignAdmin(EngineState& state, std::filesystem::path dir) : en
         AuditEntry e;
         if (in.eof() || !parse_entry(p, line, e)) break;  // a torn tail (no newline) or a bad line: the log ends here
         good_bytes += line.size() + 1;
-        campaigns_[e.id] = {e.after, e.version_after};
+        replay(e);
         audit_.push_back(std::move(e));
     }
     in.close();
@@ -85,6 +104,19 @@ CampaignAdmin::CampaignAdmin(EngineState& state, std::filesystem::path dir) : en
     if (std::filesystem::exists(audit_path_, ec) && std::filesystem::file_size(audit_path_, ec) != good_bytes)
         std::filesystem::resize_file(audit_path_, good_bytes);  // so the next append starts on a line of its own
     reapply();
+}
+
+void CampaignAdmin::replay(const AuditEntry& e) {
+    const auto kind = parse_entity_kind(e.entity);
+    if (!kind) return;  // written by a later version: not ours to apply
+    if (*kind == EntityKind::campaign) campaigns_[e.id] = {e.after, e.version_after};
+    auto& book = entities_[static_cast<std::size_t>(*kind)];
+    const auto it = book.find(e.id);
+    if (e.body_after.empty() && it == book.end()) return;  // a status change of a campaign of the file
+    EntityHistory& history = book[e.id];
+    // A status change keeps the body it had.
+    std::string body = !e.body_after.empty() ? e.body_after : history.back().body;
+    history.push_back({e.version_after, e.after, std::move(body), e.seq, e.time_us, e.who});
 }
 
 CampaignAdmin::State& CampaignAdmin::state_of(std::string_view id) {
@@ -108,28 +140,36 @@ void CampaignAdmin::append(const AuditEntry& e) {
 
 void CampaignAdmin::reapply() {
     std::lock_guard lock(mutex_);  // off the bid path: an admin change or a reload republishing statuses
+    if (applied_at_seq_ == next_seq()) return;  // the reload's catalog is already current
     publish_locked();
 }
 
 void CampaignAdmin::apply_statuses(CampaignModel& model) {
     std::lock_guard lock(mutex_);  // off the bid path: a SIGHUP reload applying the workflow before it publishes
-    for (Campaign& c : model.campaigns) {
-        const auto it = campaigns_.find(c.id.value);
-        if (it != campaigns_.end()) c.paused = it->second.status != CampaignStatus::active;
-    }
+    model = merged_model_locked(model, BaseModel::fresh_file, nullptr);
+    applied_at_seq_ = next_seq();
+    catalog_has_api_entities_ = true;  // the reload publishes this model
 }
 
 void CampaignAdmin::publish_locked() {
     std::lock_guard writer(engine_.catalog_writer);  // off the bid path: with reloads and optimizer runs only
     const auto current = engine_.catalog.load();
-    CampaignModel model = current->model();
-    bool changed = false;
-    for (Campaign& c : model.campaigns) {
-        const bool paused = state_of(c.id.value).status != CampaignStatus::active;
-        changed = changed || paused != c.paused;
-        c.paused = paused;
+    CampaignModel model;
+    try {
+        model = merged_model_locked(current->model(), BaseModel::published, nullptr);
+        catalog_has_api_entities_ = true;
+    } catch (const ConfigError& e) {
+        // The file changed under the API's entities between runs (e.g. a
+        // creative's line item is gone): the file's campaigns must still
+        // run, so keep the catalog's entities as they are (at start: the
+        // file's alone) and apply the statuses; the API's stay readable.
+        spdlog::error("admin API entities left out of the catalog: {}: {}", e.field(), e.reason());
+        model = current->model();
+        for (Campaign& c : model.campaigns)
+            if (const auto it = campaigns_.find(c.id.value); it != campaigns_.end())
+                c.paused = it->second.status != CampaignStatus::active;
     }
-    if (changed) engine_.catalog.publish(Catalog::build(model, current.get()));
+    engine_.catalog.publish(Catalog::build(model, current.get()));
 }
 
 void CampaignAdmin::write_campaign(JsonWriter& j, const Campaign& c) const {
@@ -142,6 +182,7 @@ void CampaignAdmin::write_campaign(JsonWriter& j, const Campaign& c) const {
         .field("advertiser", c.advertiser.value)
         .field("status", to_string(s.status))
         .field("version", s.version)
+        .field("source", entities_[static_cast<std::size_t>(EntityKind::campaign)].contains(c.id.value) ? "api" : "config")
         .field("daily_budget_micros", c.daily_budget.value());
     j.key("next_statuses").begin_array();
     for (CampaignStatus n : next_statuses(s.status)) j.value(to_string(n));
@@ -227,6 +268,7 @@ CampaignAdmin::Answer CampaignAdmin::set_status(std::string_view id, std::string
                      s.version + 1};
         append(e);  // durable before it takes effect or is answered
         s = {*to, s.version + 1};
+        replay(e);  // and a campaign of the API gets a version
         audit_.push_back(std::move(e));
         publish_locked();
     }

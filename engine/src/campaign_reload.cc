@@ -16,7 +16,12 @@ ReloadOutcome reload_campaigns(EngineState& state, const std::filesystem::path& 
     } catch (const std::exception& e) {
         return {false, "configuration not reloaded: " + config_file.string() + ": " + e.what()};
     }
-    if (adjust) adjust(config.campaigns);
+    try {
+        if (adjust) adjust(config.campaigns);
+    } catch (const ConfigError& e) {
+        return {false, "configuration not reloaded: it clashes with entities of the admin API: " + e.field() + ": " +
+                           e.reason()};
+    }
     std::shared_ptr<const Catalog> next;
     {
         std::lock_guard lock(state.catalog_writer);  // off the bid path: reloads and optimizer runs only
