@@ -45,6 +45,15 @@ struct LineItemSpec {
     std::string bid_extra;  // more TOML lines of [line_item.bid]
 };
 
+// Markup that passes the format's checks (config/creative_check.h) and names the line item.
+inline std::string markup_for(const std::string& format, const std::string& li) {
+    if (format == "video" || format == "audio")
+        return "<VAST version=\"4.0\"><Ad id=\"" + li + "\"><Wrapper><AdSystem>test</AdSystem><VASTAdTagURI>https://ads.example/" +
+               li + ".xml</VASTAdTagURI></Wrapper></Ad></VAST>";
+    if (format == "native") return "{\"assets\":[],\"link\":{\"url\":\"https://ads.example/" + li + "\"}}";
+    return "<ad " + li + ">";
+}
+
 // Creative ids are derived from the line item's, so they stay unique.
 inline std::string line_item_toml(const LineItemSpec& li) {
     std::string t = "[[line_item]]\nid = \"" + li.id + "\"\ncampaign = \"" + li.campaign + "\"\n" + li.extra + "\n";
@@ -55,7 +64,7 @@ inline std::string line_item_toml(const LineItemSpec& li) {
         t += "[[line_item.creative]]\nid = \"cr-" + li.id + "-" + std::to_string(k) + "\"\nformat = \"" + c.format +
              "\"\n";
         if (c.w != 0) t += "w = " + std::to_string(c.w) + "\nh = " + std::to_string(c.h) + "\n";
-        t += "markup = '<ad " + li.id + ">'\n" + c.extra + "\n";
+        t += "markup = '" + markup_for(c.format, li.id) + "'\n" + c.extra + "\n";
     }
     return t;
 }
