@@ -9,6 +9,12 @@
 // and console.error calls), body[data-stats-time-us], and per campaign card
 // data-campaign, data-spend-micros, data-budget-micros, data-win-rate; each
 // chart canvas data-drawn-spend-micros (the last point of its spend line).
+//
+// With API keys the page itself needs none (it holds no data); its requests
+// send the key given as /dashboard#key=KEY (read scope). A fragment never
+// reaches the server or its logs; the page keeps the key in sessionStorage
+// and takes it out of the address bar. body[data-auth] = "needed" when the
+// engine refused the page's requests for want of a key.
 #include "bidline/engine/observability_routes.h"
 
 namespace bidline {
@@ -104,8 +110,26 @@ constexpr std::string_view kPage = R"bidline_html(<!doctype html>
   }
   function pct(x) { return isFinite(x) ? (x * 100).toFixed(1) + "%" : "–"; }
   function us(v) { return v >= 1000 ? (v / 1000).toFixed(2) + " ms" : v.toFixed(0) + " µs"; }
+  var apiKey = (function () {
+    var m = /(?:^#|&)key=([^&]+)/.exec(location.hash);
+    try {
+      if (m) {
+        sessionStorage.setItem("bidline-key", decodeURIComponent(m[1]));
+        history.replaceState(null, "", location.pathname + location.search);
+      }
+      return sessionStorage.getItem("bidline-key");
+    } catch (e) {
+      return m ? decodeURIComponent(m[1]) : null;
+    }
+  })();
   function getJson(url) {
-    return fetch(url, {cache: "no-store"}).then(function (r) {
+    var options = {cache: "no-store"};
+    if (apiKey) options.headers = {"Authorization": "Bearer " + apiKey};
+    return fetch(url, options).then(function (r) {
+      if (r.status === 401 || r.status === 403) {
+        document.body.dataset.auth = "needed";
+        throw new Error("this engine needs an API key with the read scope: open /dashboard#key=YOUR_KEY");
+      }
       if (!r.ok) throw new Error(url + ": HTTP " + r.status);
       return r.json();
     });
@@ -349,7 +373,7 @@ constexpr std::string_view kPage = R"bidline_html(<!doctype html>
         setStatus("live", "live · updated " + new Date(stats.time_us / 1000).toISOString().substr(11, 8) + " UTC");
       });
     }).catch(function (err) {
-      setStatus("stale", "engine unreachable: " + err.message);
+      setStatus("stale", document.body.dataset.auth === "needed" ? err.message : "engine unreachable: " + err.message);
     });
     getJson("/dashboard/alerts.json").then(renderAlerts).catch(function () { renderAlerts(null); });
   }

@@ -3,7 +3,8 @@
 namespace bidline {
 
 std::optional<Scope> required_scope(HttpMethod method, std::string_view path) {
-    if (path == "/healthz" || path.starts_with("/v1/notice/")) return std::nullopt;
+    // The dashboard page holds no data (its requests carry the key): public, like health.
+    if (path == "/healthz" || path == "/dashboard" || path.starts_with("/v1/notice/")) return std::nullopt;
     if (path.starts_with("/openrtb2/")) return Scope::bid;
     if (path == "/v1/events" || path.starts_with("/v1/reports/") || path.starts_with("/v1/stream")) return Scope::events;
     if (path == "/v1/predict") return Scope::read;

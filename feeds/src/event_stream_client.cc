@@ -93,7 +93,7 @@ StreamStatus EventStreamClient::connect() {
     std::string error;
     fd_ = connect_with_timeout(options_.host, options_.port, options_.timeout, error);
     if (fd_ < 0) return StreamStatus{StreamErrc::connect_failed, error};
-    stream::append_hello(control_, options_.name);
+    stream::append_hello(control_, options_.name, options_.api_key);
     if (auto s = pump_until([&] { return welcomed_; }); !s.ok()) return s;
     if (!ever_connected_ && entries_.empty()) {
         next_seq_ = welcome_ + 1;  // a new client of a known stream continues its numbering

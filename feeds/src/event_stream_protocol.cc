@@ -62,11 +62,13 @@ std::string_view to_string(FrameType type) {
     return "UNKNOWN";
 }
 
-void append_hello(std::string& out, std::string_view stream_name) {
+void append_hello(std::string& out, std::string_view stream_name, std::string_view api_key) {
     const std::string_view name = cut(stream_name, kMaxStreamName);
-    put_header(out, FrameType::hello, 1 + name.size());
+    const std::string_view key = cut(api_key, 256);
+    put_header(out, FrameType::hello, 1 + name.size() + (key.empty() ? 0 : 1 + key.size()));
     out.push_back(static_cast<char>(kProtocolVersion));
     out.append(name);
+    if (!key.empty()) out.append(1, '\0').append(key);
 }
 
 void append_event(std::string& out, std::uint64_t seq, std::span<const std::uint8_t> event_flatbuffer) {
@@ -120,6 +122,12 @@ std::string_view parse_hello(std::span<const std::uint8_t> payload, Hello& out) 
     out.version = payload[0];
     if (out.version != kProtocolVersion) return "unsupported protocol version (this server speaks 1)";
     out.name = std::string_view(reinterpret_cast<const char*>(payload.data() + 1), payload.size() - 1);
+    out.api_key = {};
+    if (const auto nul = out.name.find('\0'); nul != std::string_view::npos) {
+        out.api_key = out.name.substr(nul + 1);
+        out.name = out.name.substr(0, nul);
+        if (out.api_key.empty()) return "HELLO with an empty API key after the name";
+    }
     if (out.name.empty()) return "HELLO with an empty stream name";
     if (out.name.size() > kMaxStreamName) return "stream name longer than 63 bytes";
     for (char c : out.name)

@@ -124,7 +124,8 @@ TEST(RouteAuth, EachRouteNeedsItsScope) {
     EXPECT_EQ(required_scope(M::del, "/v1/models/click"), Scope::admin);
     EXPECT_EQ(required_scope(M::get, "/v1/stats"), Scope::read);
     EXPECT_EQ(required_scope(M::head, "/metrics"), Scope::read);
-    EXPECT_EQ(required_scope(M::get, "/dashboard"), Scope::read);
+    EXPECT_EQ(required_scope(M::get, "/dashboard"), std::nullopt);  // the page; its data needs read
+    EXPECT_EQ(required_scope(M::get, "/dashboard/catalog.json"), Scope::read);
     EXPECT_EQ(required_scope(M::get, "/v1/adjustments"), Scope::read);
 }
 

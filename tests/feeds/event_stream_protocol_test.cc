@@ -41,6 +41,7 @@ TEST(EventStreamProtocol, FramesReadBackInOrderAndPartialInputWaits) {
     Hello hello;
     EXPECT_EQ(parse_hello(f.payload, hello), "");
     EXPECT_EQ(hello.name, "connector-7");
+    EXPECT_EQ(hello.api_key, "");
 
     std::size_t pos = f.consumed;
     f = next_frame(bytes(wire).subspan(pos));
@@ -79,6 +80,19 @@ TEST(EventStreamProtocol, HelloNeedsVersionOneAndAPrintableName) {
               "");
     EXPECT_NE(parse_hello(bytes("\x01" + std::string(64, 'n')), h), "");
     EXPECT_EQ(parse_hello(bytes("\x01" + std::string(63, 'n')), h), "");
+}
+
+TEST(EventStreamProtocol, HelloMayCarryAnApiKeyAfterTheName) {
+    std::string wire;
+    append_hello(wire, "connector-7", "bl_0123456789abcdef_secret");
+    const FrameView f = next_frame(bytes(wire));
+    ASSERT_EQ(f.status, FrameStatus::complete);
+    Hello h;
+    EXPECT_EQ(parse_hello(f.payload, h), "");
+    EXPECT_EQ(h.name, "connector-7");
+    EXPECT_EQ(h.api_key, "bl_0123456789abcdef_secret");
+    EXPECT_EQ(parse_hello(bytes(std::string("\x01name\0", 6)), h), "HELLO with an empty API key after the name");
+    EXPECT_EQ(parse_hello(bytes(std::string("\x01\0key", 5)), h), "HELLO with an empty stream name");
 }
 
 TEST(EventStreamProtocol, RejectCarriesSequenceCodeAndReason) {

@@ -95,23 +95,25 @@ TEST(AuthHttp, EveryRouteButHealthAndNoticesNeedsAKeyWithItsScope) {
     EXPECT_EQ(c.request("GET", "/v1/stats").status, 401);
     EXPECT_EQ(c.request("GET", "/v1/stats", {}, bearer(bidder)).status, 403);
     EXPECT_EQ(c.request("GET", "/v1/stats", {}, bearer(reader)).status, 200);
-    EXPECT_EQ(c.request("GET", "/dashboard", {}, bearer(reader)).status, 200);
+    EXPECT_EQ(c.request("GET", "/dashboard").status, 200);  // the page holds no data
+    EXPECT_EQ(c.request("GET", "/dashboard/catalog.json").status, 401);
+    EXPECT_EQ(c.request("GET", "/dashboard/catalog.json", {}, bearer(reader)).status, 200);
     EXPECT_EQ(c.request("POST", "/v1/optimizer/run", {}, bearer(reader)).status, 403);
     EXPECT_EQ(c.request("POST", "/v1/optimizer/run", {}, bearer(admin)).status, 202);
     EXPECT_EQ(c.request("POST", "/v1/events", "{}\n", bearer(bidder)).status, 403);
     EXPECT_EQ(c.request("POST", "/v1/events", "{}\n", bearer(feeder)).status, 400);  // let in; the line is invalid
 
-    // Refusals (8 above) are counted per shard, never logged per request.
+    // Refusals (9 above) are counted per shard, never logged per request.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     std::int64_t refused = 0;
-    while (std::chrono::steady_clock::now() < deadline && refused != 8) {
+    while (std::chrono::steady_clock::now() < deadline && refused != 9) {
         const std::string metrics = c.request("GET", "/metrics", {}, bearer(reader)).body;
         refused = 0;
         for (std::size_t at = 0; (at = metrics.find("bidline_auth_refused_total{", at)) != std::string::npos; ++at)
             refused += std::stoll(metrics.substr(metrics.find("} ", at) + 2));
-        if (refused != 8) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (refused != 9) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    EXPECT_EQ(refused, 8);
+    EXPECT_EQ(refused, 9);
     ASSERT_TRUE(engine.stop().value_or(ExitStatus{}).clean());
     EXPECT_EQ(engine.captured_stderr().find(bidder.substr(20)), std::string::npos);
 }
@@ -181,6 +183,45 @@ TEST(AuthHttp, BadKeyInputIsAClearError) {
                                       (dir.path() / "data").string()});
     EXPECT_EQ(serve.exit_code, 1);
     EXPECT_NE(serve.err.find(file.string() + ":1: expected NAME SCOPES ID SALT HASH"), std::string::npos) << serve.err;
+}
+
+TEST(AuthHttp, TheEventStreamTakesEventsOnlyFromAKeyWithTheEventsScope) {
+    ScratchDir dir("bidline-stream-auth");
+    const auto keys = dir.path() / "keys.txt";
+    const std::string feeder = mint(keys, "feeds", "events");
+    const std::string bidder = mint(keys, "exchange-a", "bid");
+    EngineProcess engine({"serve", "--api-keys", keys.string(), "--stream-port", "0"});
+    const auto events = dir.path() / "events.ndjson";
+    std::ofstream(events) << R"({"type":"click","event_id":"c1","bid_id":"b1","line_item":"li-acme-mrec-open","ts":)"
+                          << std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch()).count()
+                          << "}\n";
+    const auto key_file = [&](const std::string& name, const std::string& key) {
+        const auto f = dir.path() / name;
+        std::ofstream(f) << key << "\n";
+        return f.string();
+    };
+    const std::string to = engine.host() + ":" + std::to_string(engine.stream_port());
+    const auto stream = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = {"stream", "--to", to, "--name", "feeds", "--retries", "0"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.push_back(events.string());
+        return run_bidline(args);
+    };
+    const CliRun anonymous = stream({});
+    EXPECT_EQ(anonymous.exit_code, 1);
+    EXPECT_NE(anonymous.err.find("unauthorized"), std::string::npos) << anonymous.err;
+    const CliRun wrong_scope = stream({"--key-file", key_file("bidder.key", bidder)});
+    EXPECT_EQ(wrong_scope.exit_code, 1);
+    EXPECT_NE(wrong_scope.err.find("forbidden"), std::string::npos) << wrong_scope.err;
+    std::string forged = feeder;
+    forged.back() = forged.back() == 'a' ? 'b' : 'a';
+    EXPECT_NE(stream({"--key-file", key_file("forged.key", forged)}).err.find("unauthorized"), std::string::npos);
+
+    const CliRun fed = stream({"--key-file", key_file("feeder.key", feeder)});
+    EXPECT_EQ(fed.exit_code, 0) << fed.err;
+    EXPECT_EQ(fed.out, "acked 1, rejected 0\n") << fed.err;
+    EXPECT_EQ(fed.err.find(feeder), std::string::npos);  // the key is never printed
 }
 
 TEST(AuthHttp, TheDemoWithoutKeysStaysOnLoopbackAndSaysSo) {

@@ -20,9 +20,11 @@
 #include <thread>
 #include <vector>
 
+#include "support/cli_run.h"
 #include "support/engine_process.h"
 #include "support/fixtures.h"
 #include "support/http_client.h"
+#include "support/scratch_dir.h"
 
 namespace bidline::test {
 namespace {
@@ -37,8 +39,8 @@ struct CampaignFigures {
     std::int64_t budget = 0;
 };
 
-std::map<std::string, CampaignFigures> campaign_figures(HttpClient& client) {
-    const HttpResponse r = client.request("GET", "/v1/stats");
+std::map<std::string, CampaignFigures> campaign_figures(HttpClient& client, const HeaderList& headers = {}) {
+    const HttpResponse r = client.request("GET", "/v1/stats", {}, headers);
     EXPECT_EQ(r.status, 200);
     simdjson::dom::parser parser;
     std::map<std::string, CampaignFigures> out;
@@ -145,6 +147,44 @@ TEST(DashboardBrowser, DrawsTheEnginesLiveNumbersWithoutErrors) {
     std::cout << "dashboard screenshot: " << png << "\n";
 
     fs::remove_all(work);
+    EXPECT_TRUE(engine.stop().value_or(ExitStatus{}).clean()) << engine.describe();
+}
+
+// With API keys: the page loads without one, draws nothing and says what it
+// needs; opened as /dashboard#key=KEY (a read key) it draws every campaign,
+// and the key leaves the address bar and never reaches the page's text.
+TEST(DashboardBrowser, WithApiKeysThePageUsesTheReadKeyGivenInItsFragment) {
+    ASSERT_TRUE(fs::exists(kChromium)) << kChromium << " is missing: run tools/dev setup (it installs Debian's chromium)";
+    ScratchDir dir("bidline-dashboard-keys");
+    const auto keys = dir.path() / "keys.txt";
+    const CliRun minted = run_bidline({"keys", "add", "--file", keys.string(), "--name", "dashboard", "--scopes", "read"});
+    ASSERT_EQ(minted.exit_code, 0) << minted.err;
+    const std::string key = minted.out.substr(0, minted.out.find('\n'));
+    EngineProcess engine({"serve", "--api-keys", keys.string()});
+    HttpClient client(engine.host(), engine.port());
+    const auto campaigns = campaign_figures(client, {{"Authorization", "Bearer " + key}});
+    ASSERT_FALSE(campaigns.empty());
+    const std::string url = "http://" + engine.host() + ":" + std::to_string(engine.port()) + "/dashboard";
+
+    std::string log;
+    const std::string locked = run_chromium(url, "--dump-dom", dir.path(), log);
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(locked, m, std::regex("<body[^>]*>"))) << locked.substr(0, 2000);
+    EXPECT_EQ(attr(m[0].str(), "data-auth"), "needed") << m[0].str();
+    EXPECT_EQ(attr(m[0].str(), "data-updates"), "0");
+    EXPECT_NE(locked.find("needs an API key with the read scope"), std::string::npos);
+
+    const std::string dom = run_chromium(url + "#key=" + key, "--dump-dom", dir.path(), log);
+    ASSERT_TRUE(std::regex_search(dom, m, std::regex("<body[^>]*>"))) << dom.substr(0, 2000);
+    const std::string body = m[0].str();
+    EXPECT_EQ(attr(body, "data-errors"), "0") << body;
+    EXPECT_EQ(attr(body, "data-auth"), "") << body;
+    ASSERT_FALSE(attr(body, "data-updates").empty()) << body;
+    EXPECT_GE(std::stoi(attr(body, "data-updates")), 1) << body;
+    for (const auto& [id, figures] : campaigns)
+        EXPECT_NE(dom.find("data-campaign=\"" + id + "\""), std::string::npos) << "no card for campaign " << id;
+    EXPECT_EQ(dom.find(key.substr(20)), std::string::npos) << "the key's secret is in the page";
+    EXPECT_EQ(log.find(":CONSOLE"), std::string::npos) << log;
     EXPECT_TRUE(engine.stop().value_or(ExitStatus{}).clean()) << engine.describe();
 }
 

@@ -10,9 +10,9 @@
 #include "bidline/engine/activation_loop.h"
 #include "bidline/engine/cli_args.h"
 #include "bidline/engine/credential_store.h"
-#include "bidline/engine/durable_file.h"
 #include "bidline/engine/json_writer.h"
 #include "loopback_client.h"
+#include "main/client_key.h"
 #include "main/commands.h"
 #include "main/host_port.h"
 
@@ -65,12 +65,6 @@ feeds::PlatformAccount account_from(const CliArgs& args) {
     return a;
 }
 
-std::string trimmed_file(const std::string& path) {
-    std::string text = read_whole_file(path);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
-    return text;
-}
-
 void print(const ActivationReport& r) {
     JsonWriter j;
     j.begin_object()
@@ -114,7 +108,7 @@ int activate_command(const Args& argv) {
         throw CliError("--credential: no \"" + credential + "\" in " + args.required("credentials") +
                        " (bidline credentials list)");
     std::string engine_headers;
-    if (auto f = args.get("engine-key-file")) engine_headers = "Authorization: Bearer " + trimmed_file(*f) + "\r\n";
+    if (auto f = args.get("engine-key-file")) engine_headers = "Authorization: Bearer " + read_client_key("engine-key-file", *f) + "\r\n";
 
     ActivationEndpoint endpoint;
     endpoint.host = api.host;

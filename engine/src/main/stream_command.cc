@@ -13,13 +13,14 @@
 #include "bidline/feeds/event_line_parser.h"
 #include "bidline/feeds/event_stream_client.h"
 #include "main/commands.h"
+#include "main/client_key.h"
 #include "main/host_port.h"
 
 namespace bidline {
 namespace {
 
 constexpr const char* kStreamHelp =
-    R"(usage: bidline stream --to HOST:PORT --name NAME [--timeout SECONDS] [--retries N] FILE.ndjson
+    R"(usage: bidline stream --to HOST:PORT --name NAME [--key-file FILE] [--timeout SECONDS] [--retries N] FILE.ndjson
 
 Sends the events of FILE (NDJSON, the POST /v1/events format; feeds/README.md)
 over the binary event stream of `bidline serve --stream-port N` and waits until
@@ -30,6 +31,8 @@ everything not yet acknowledged is resent; duplicates count once.
 Lines that do not parse, or that the engine rejects, are reported on stderr as
 FILE:LINE: REASON. Prints "acked N, rejected M"; exit 0 if nothing was
 rejected, 1 otherwise (or when the engine cannot be reached), 2 on usage errors.
+An engine with API keys takes the stream only with a key of the `events` scope:
+--key-file names a file whose first line is the key.
 )";
 
 bool retryable(const feeds::StreamStatus& s) {
@@ -40,7 +43,7 @@ bool retryable(const feeds::StreamStatus& s) {
 }  // namespace
 
 int stream_command(const Args& argv) {
-    const CliArgs args(argv, {"to", "name", "timeout", "retries"}, {"help"});
+    const CliArgs args(argv, {"to", "name", "timeout", "retries", "key-file"}, {"help"});
     if (args.has("help")) {
         std::fputs(kStreamHelp, stdout);
         return 0;
@@ -54,6 +57,7 @@ int stream_command(const Args& argv) {
     options.name = args.required("name");
     if (options.name.empty() || options.name.size() > 63) throw CliError("--name: 1 to 63 printable characters");
     options.timeout = std::chrono::seconds(args.integer("timeout", 10, 1, 3600));
+    if (auto f = args.get("key-file")) options.api_key = read_client_key("key-file", *f);
     const long retries = args.integer("retries", 10, 0, 1000);
 
     std::ifstream in(file, std::ios::binary);

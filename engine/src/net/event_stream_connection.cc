@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 
+#include "bidline/engine/api_keys.h"
 #include "bidline/feeds/event_codec.h"
 #include "bidline/feeds/event_log_group_commit.h"
 #include "bidline/feeds/event_stream_protocol.h"
@@ -127,6 +128,16 @@ EventStreamConnection::FrameResult EventStreamConnection::handle_hello(const std
     if (hello_) return fatal("HELLO sent twice");
     stream::Hello hello;
     if (const std::string_view err = stream::parse_hello({payload, size}, hello); !err.empty()) return fatal(err);
+    // With API keys, events come only from a key with the events scope, as on
+    // POST /v1/events (one check per connection, not per event).
+    if (const auto& keys = shard_.state().api_keys; keys && !keys->empty()) {
+        const ApiKey* key = nullptr;
+        if (hello.api_key.empty()) return fatal("unauthorized: this engine needs an API key with the events scope in HELLO");
+        std::string authorization = "Bearer ";
+        authorization.append(hello.api_key);
+        if (keys->verify(authorization, key) != KeyCheck::ok) return fatal("unauthorized: unknown or malformed API key");
+        if (!key->scopes.has(Scope::events)) return fatal("forbidden: the API key lacks the events scope");
+    }
     name_.assign(hello.name);
     hello_ = true;
     stream::append_welcome(out_, progress_.last_acked(name_));

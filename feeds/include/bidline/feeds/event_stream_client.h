@@ -33,6 +33,7 @@ struct StreamClientOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;
     std::string name;                                  // stream name: the connector's id, 1..63 printable bytes
+    std::string api_key;                               // sent in HELLO; an engine with API keys needs one (scope events)
     std::chrono::milliseconds timeout{10'000};         // longest wait without any progress
     std::size_t max_unacked = std::size_t{1} << 18;    // send() waits for acks above this
     std::size_t flush_bytes = std::size_t{256} << 10;  // send() writes once this much is queued

@@ -4,7 +4,7 @@
 // protocol is specified in feeds/README.md ("Binary event stream"); in short:
 //
 //   frame   = u32 little-endian length | u8 type | payload   (length = 1 + payload bytes)
-//   HELLO   c→s  u8 version (1) | stream name (1..63 bytes)
+//   HELLO   c→s  u8 version (1) | stream name (1..63 bytes) [| 0x00 | API key]
 //   EVENT   c→s  u64 LE client sequence | flatbuffers Event ("BLEV")
 //   WELCOME s→c  u64 LE last sequence durable for the stream (0: none)
 //   ACK     s→c  u64 LE highest sequence settled (durable, or rejected)
@@ -42,7 +42,9 @@ std::string_view to_string(FrameType type);
 
 // --- writers: append one whole frame to `out` -------------------------------
 
-void append_hello(std::string& out, std::string_view stream_name);
+// `api_key` (empty: none) follows the name after a NUL byte: an engine with
+// API keys takes events only from a key with the `events` scope.
+void append_hello(std::string& out, std::string_view stream_name, std::string_view api_key = {});
 void append_event(std::string& out, std::uint64_t seq, std::span<const std::uint8_t> event_flatbuffer);
 void append_welcome(std::string& out, std::uint64_t last_durable_seq);
 void append_ack(std::string& out, std::uint64_t seq);
@@ -73,6 +75,7 @@ struct FrameView {
 struct Hello {
     std::uint8_t version = 0;
     std::string_view name;
+    std::string_view api_key;  // empty: none sent
 };
 // Empty string on success, otherwise why the HELLO is refused.
 [[nodiscard]] std::string_view parse_hello(std::span<const std::uint8_t> payload, Hello& out);
