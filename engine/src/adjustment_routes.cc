@@ -22,11 +22,7 @@ std::optional<std::uint64_t> parse_unsigned(std::string_view text) {
 }
 
 RouteResponse get_adjustments(const ControlLoop& control, const HttpRequest& req, std::string& scratch) {
-    if (req.method != HttpMethod::get) {
-        RouteResponse r = json_error(scratch, 405, "method_not_allowed", "GET /v1/adjustments?since=SEQ");
-        r.allow = "GET";
-        return r;
-    }
+    if (req.method != HttpMethod::get) return method_not_allowed(scratch, "GET", "GET /v1/adjustments?since=SEQ");
     std::string since_text, platform_text, limit_text;
     percent_decode(query_param(req.query, "since"), since_text);
     percent_decode(query_param(req.query, "platform"), platform_text);
@@ -66,10 +62,7 @@ RouteResponse get_adjustments(const ControlLoop& control, const HttpRequest& req
     for (const Adjustment& a : page.adjustments) write_json(j, a);
     j.end_array();
     j.field("next_since", page.next_since).field("truncated", page.truncated).end_object();
-    scratch = j.take();
-    RouteResponse r;
-    r.body = scratch;
-    return r;
+    return json_reply(scratch, j.take());
 }
 
 }  // namespace

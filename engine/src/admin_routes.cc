@@ -9,19 +9,14 @@ namespace bidline {
 namespace {
 
 RouteResponse answer(CampaignAdmin::Answer a, std::string& scratch, std::string& etag) {
-    scratch = std::move(a.body);
     etag = std::move(a.etag);
-    RouteResponse r;
-    r.status = a.status;
-    r.body = scratch;
+    RouteResponse r = json_reply(scratch, std::move(a.body), a.status);
     r.etag = etag;
     return r;
 }
 
 RouteResponse wrong_method(std::string& scratch, std::string_view allow) {
-    RouteResponse r = json_error(scratch, 405, "method_not_allowed", "this endpoint answers " + std::string(allow));
-    r.allow = allow;
-    return r;
+    return method_not_allowed(scratch, allow, "this endpoint answers " + std::string(allow));
 }
 
 // The ETag header points into this per-shard-thread string while the answer is

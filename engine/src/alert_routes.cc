@@ -30,11 +30,8 @@ void write_webhook(JsonWriter& j, const AlertWebhook* webhook) {
 
 RouteResponse get_alerts(const EngineState& state, const ControlLoop& control, const HttpRequest& req,
                          std::string& scratch) {
-    if (req.method != HttpMethod::get && req.method != HttpMethod::head) {
-        RouteResponse r = json_error(scratch, 405, "method_not_allowed", "GET /v1/alerts[?state=active|resolved|all]");
-        r.allow = "GET, HEAD";
-        return r;
-    }
+    if (req.method != HttpMethod::get && req.method != HttpMethod::head)
+        return method_not_allowed(scratch, "GET, HEAD", "GET /v1/alerts[?state=active|resolved|all]");
     std::string wanted;
     percent_decode(query_param(req.query, "state"), wanted);
     if (!wanted.empty() && wanted != "active" && wanted != "resolved" && wanted != "all")
@@ -51,10 +48,7 @@ RouteResponse get_alerts(const EngineState& state, const ControlLoop& control, c
     j.end_array();
     write_webhook(j, control.alert_webhook());
     j.end_object();
-    scratch = j.take();
-    RouteResponse r;
-    r.body = scratch;
-    return r;
+    return json_reply(scratch, j.take());
 }
 
 }  // namespace

@@ -16,20 +16,6 @@ namespace bidline {
 
 namespace {
 
-RouteResponse ok_json(std::string& scratch, std::string json, std::uint16_t status = 200) {
-    scratch = std::move(json);
-    RouteResponse r;
-    r.status = status;
-    r.body = scratch;
-    return r;
-}
-
-RouteResponse method_not_allowed(std::string& scratch, std::string_view allow, std::string_view usage) {
-    RouteResponse r = json_error(scratch, 405, "method_not_allowed", usage);
-    r.allow = allow;
-    return r;
-}
-
 // The JSON object body of an admin call, or an error message.
 struct Body {
     simdjson::dom::parser parser;
@@ -59,7 +45,7 @@ RouteResponse models_route(EngineState& state, ModelRegistry& registry, const Ht
     std::string_view rest = req.path.substr(std::string_view("/v1/models").size());
     if (rest.empty() || rest == "/") {
         if (req.method != HttpMethod::get) return method_not_allowed(scratch, "GET", "GET /v1/models");
-        return ok_json(scratch, registry.describe_json());
+        return json_reply(scratch, registry.describe_json());
     }
     rest.remove_prefix(1);
     const std::size_t slash = rest.find('/');
@@ -83,7 +69,7 @@ RouteResponse models_route(EngineState& state, ModelRegistry& registry, const Ht
                 return json_error(scratch, 400, "bad_request", "path: expected the model bundle directory (as `bidline train --out` wrote it)");
             const std::uint32_t v = registry.add(*role, std::string(path), now_us);
             j.field("version", v).end_object();
-            return ok_json(scratch, j.take(), 201);
+            return json_reply(scratch, j.take(), 201);
         }
         if (action == "activate") {
             if (!post) return method_not_allowed(scratch, "POST", "POST /v1/models/ROLE/activate {\"version\": N}");
@@ -91,23 +77,23 @@ RouteResponse models_route(EngineState& state, ModelRegistry& registry, const Ht
             if (!v) return json_error(scratch, 400, "bad_request", "version: expected a positive integer");
             registry.activate(*role, *v);
             j.field("active", *v).end_object();
-            return ok_json(scratch, j.take());
+            return json_reply(scratch, j.take());
         }
         if (action == "rollback") {
             if (!post) return method_not_allowed(scratch, "POST", "POST /v1/models/ROLE/rollback");
             j.field("active", registry.rollback(*role)).end_object();
-            return ok_json(scratch, j.take());
+            return json_reply(scratch, j.take());
         }
         if (action == "promote") {
             if (!post) return method_not_allowed(scratch, "POST", "POST /v1/models/ROLE/promote");
             j.field("active", registry.promote(*role)).end_object();
-            return ok_json(scratch, j.take());
+            return json_reply(scratch, j.take());
         }
         if (action == "candidate") {
             if (req.method == HttpMethod::del) {
                 registry.clear_candidate(*role);
                 j.key("candidate").null().end_object();
-                return ok_json(scratch, j.take());
+                return json_reply(scratch, j.take());
             }
             if (!post)
                 return method_not_allowed(scratch, "POST, DELETE",
@@ -128,7 +114,7 @@ RouteResponse models_route(EngineState& state, ModelRegistry& registry, const Ht
             registry.set_candidate(*role, *v, *parse_candidate_mode(mode_text), share, std::string(experiment));
             j.key("candidate").begin_object().field("version", *v).field("mode", mode_text).field("share", share).end_object();
             j.end_object();
-            return ok_json(scratch, j.take());
+            return json_reply(scratch, j.take());
         }
         return json_error(scratch, 404, "not_found",
                           "unknown action \"" + std::string(action) + "\" (versions, activate, rollback, candidate, promote)");
@@ -234,7 +220,7 @@ RouteResponse predict(EngineState& state, const HttpRequest& req, std::string_vi
     j.end_object();
     j.field("inference_us", std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count());
     j.end_object();
-    return ok_json(scratch, j.take());
+    return json_reply(scratch, j.take());
 }
 
 }  // namespace

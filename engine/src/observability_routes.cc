@@ -14,9 +14,7 @@ constexpr std::string_view kPrometheusType = "text/plain; version=0.0.4; charset
 bool is_read(const HttpRequest& req) { return req.method == HttpMethod::get || req.method == HttpMethod::head; }
 
 RouteResponse only_get(std::string& scratch) {
-    RouteResponse r = json_error(scratch, 405, "method_not_allowed", "this endpoint only answers GET");
-    r.allow = "GET, HEAD";
-    return r;
+    return method_not_allowed(scratch, "GET, HEAD", "this endpoint only answers GET");
 }
 
 RouteResponse metrics(const EngineState& state, const HttpRequest& req, std::string& scratch) {
@@ -55,10 +53,7 @@ RouteResponse series(const EngineState& state, const ControlLoop& control, const
     }
     j.end_array().end_object();
     if (!found) return json_error(scratch, 404, "not_found", "line_item: unknown line item");
-    scratch = j.take();
-    RouteResponse r;
-    r.body = scratch;
-    return r;
+    return json_reply(scratch, j.take());
 }
 
 RouteResponse catalog_json(const EngineState& state, const HttpRequest& req, std::string& scratch) {
@@ -90,10 +85,7 @@ RouteResponse catalog_json(const EngineState& state, const HttpRequest& req, std
         j.end_array().end_object();
     }
     j.end_array().end_object();
-    scratch = j.take();
-    RouteResponse r;
-    r.body = scratch;
-    return r;
+    return json_reply(scratch, j.take());
 }
 
 RouteResponse alerts(const EngineState& state, const HttpRequest& req, std::string_view body, std::string& scratch) {

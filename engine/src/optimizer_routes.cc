@@ -13,19 +13,9 @@
 namespace bidline {
 namespace {
 
-RouteResponse json_reply(std::string& scratch, std::uint16_t status, std::string body) {
-    scratch = std::move(body);
-    RouteResponse r;
-    r.status = status;
-    r.body = scratch;
-    return r;
-}
 
 RouteResponse wrong_method(std::string& scratch, std::string_view allow) {
-    RouteResponse r =
-        json_error(scratch, 405, "method_not_allowed", std::string("this endpoint answers ") + std::string(allow));
-    r.allow = allow;
-    return r;
+    return method_not_allowed(scratch, allow, "this endpoint answers " + std::string(allow));
 }
 
 // `name` from `a=1&b=2` (no percent-decoding: ids and numbers only).
@@ -59,7 +49,7 @@ RouteResponse override_budget(OptimizerService& o, const HttpRequest& req, std::
     }
     if (!o.set_override(std::string(*campaign), budget))
         return json_error(scratch, 404, "unknown_campaign", "no campaign with a daily budget has that id");
-    return json_reply(scratch, 200, o.render_json());
+    return json_reply(scratch, o.render_json());
 }
 
 RouteResponse optimizer_action(OptimizerService& o, const HttpRequest& req, std::string_view body,
@@ -68,17 +58,17 @@ RouteResponse optimizer_action(OptimizerService& o, const HttpRequest& req, std:
     if (req.method != HttpMethod::post) return wrong_method(scratch, "POST");
     if (action == "run") {
         o.request_run();
-        return json_reply(scratch, 202, R"({"status":"run_requested"})");
+        return json_reply(scratch, R"({"status":"run_requested"})", 202);
     }
     if (action == "approve") {
         if (!o.approve()) return json_error(scratch, 409, "nothing_to_approve", "no plan is waiting for approval");
-        return json_reply(scratch, 200, o.render_json());
+        return json_reply(scratch, o.render_json());
     }
     if (action == "override") return override_budget(o, req, body, scratch);
     if (action == "history") {
         try {
             const std::size_t rows = o.import_history(body);
-            return json_reply(scratch, 200, R"({"rows":)" + std::to_string(rows) + "}");
+            return json_reply(scratch, R"({"rows":)" + std::to_string(rows) + "}");
         } catch (const std::invalid_argument& e) {
             return json_error(scratch, 400, "bad_history", e.what());
         }
@@ -93,7 +83,7 @@ void register_optimizer_routes(EngineState& state, OptimizerService& optimizer) 
         {"/v1/optimizer", [&optimizer](const HttpRequest& req, std::string_view, std::string& scratch) {
              if (req.method != HttpMethod::get && req.method != HttpMethod::head)
                  return wrong_method(scratch, "GET, HEAD");
-             return json_reply(scratch, 200, optimizer.render_json());
+             return json_reply(scratch, optimizer.render_json());
          }});
     state.routes.push_back(
         {"/v1/optimizer/", [&optimizer](const HttpRequest& req, std::string_view body, std::string& scratch) {

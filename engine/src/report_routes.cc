@@ -58,11 +58,7 @@ feeds::CampaignMapping mapping_for(const Catalog& catalog, feeds::Platform platf
 
 RouteResponse post_report(EngineState& state, ControlLoop& control, const HttpRequest& req, std::string_view body,
                           std::string& scratch, ShardResources& shard) {
-    if (req.method != HttpMethod::post) {
-        RouteResponse r = json_error(scratch, 405, "method_not_allowed", "POST the platform's report JSON");
-        r.allow = "POST";
-        return r;
-    }
+    if (req.method != HttpMethod::post) return method_not_allowed(scratch, "POST", "POST the platform's report JSON");
     const std::string_view name = req.path.substr(std::string_view("/v1/reports/").size());
     const std::optional<feeds::Platform> platform = feeds::platform_from_name(name);
     if (!platform || *platform == feeds::Platform::exchange || *platform == feeds::Platform::unspecified)

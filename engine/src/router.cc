@@ -70,13 +70,23 @@ std::string_view status_text(std::uint16_t status) {
     }
 }
 
-RouteResponse json_error(std::string& scratch, std::uint16_t status, std::string_view code, std::string_view message) {
-    JsonWriter j;
-    j.begin_object().field("error", code).field("message", message).end_object();
-    scratch = j.take();
+RouteResponse json_reply(std::string& scratch, std::string body, std::uint16_t status) {
+    scratch = std::move(body);
     RouteResponse r;
     r.status = status;
     r.body = scratch;
+    return r;
+}
+
+RouteResponse json_error(std::string& scratch, std::uint16_t status, std::string_view code, std::string_view message) {
+    JsonWriter j;
+    j.begin_object().field("error", code).field("message", message).end_object();
+    return json_reply(scratch, j.take(), status);
+}
+
+RouteResponse method_not_allowed(std::string& scratch, std::string_view allow, std::string_view message) {
+    RouteResponse r = json_error(scratch, 405, "method_not_allowed", message);
+    r.allow = allow;
     return r;
 }
 

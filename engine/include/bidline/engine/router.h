@@ -91,4 +91,12 @@ std::string_view status_text(std::uint16_t status);
 // the body is written into `scratch`, which the response views.
 RouteResponse json_error(std::string& scratch, std::uint16_t status, std::string_view code, std::string_view message);
 
+// A JSON answer of an extra route: `body` moves into `scratch`, which the
+// response views.
+RouteResponse json_reply(std::string& scratch, std::string body, std::uint16_t status = 200);
+
+// 405 method_not_allowed with `message`, and the Allow header `allow` (a
+// string literal, e.g. "GET, HEAD": the response views it).
+RouteResponse method_not_allowed(std::string& scratch, std::string_view allow, std::string_view message);
+
 }  // namespace bidline
