@@ -80,12 +80,22 @@ AdjustmentLog::Page AdjustmentLog::since(std::uint64_t since, AdPlatform platfor
     page.truncated = since < evicted_through_;
     auto it = std::upper_bound(window_.begin(), window_.end(), since,
                                [](std::uint64_t s, const Adjustment& a) { return s < a.seq; });
-    for (; it != window_.end(); ++it) {
+    for (; it != window_.end() && it->seq <= visible_through_; ++it) {
         if (page.adjustments.size() >= limit) return page;  // next_since: the last one returned
         page.next_since = it->seq;
         if (platform == AdPlatform::none || it->platform == platform) page.adjustments.push_back(*it);
     }
     return page;
+}
+
+void AdjustmentLog::hold() {
+    std::lock_guard lock(mu_);  // the control thread, once per tick
+    visible_through_ = last_seq_;
+}
+
+void AdjustmentLog::release() {
+    std::lock_guard lock(mu_);  // the control thread, once per tick
+    visible_through_ = ~std::uint64_t{0};
 }
 
 std::uint64_t AdjustmentLog::last_seq() const {

@@ -85,8 +85,11 @@ void ControlLoop::tick() {
     observe_traffic(now);
     run_pacing(now);
     // Platform-managed campaigns (control_loop_adjustments.cc). What went
-    // out is saved at once, so a restart does not send it again.
+    // out is saved at once, so a restart does not send it again; connectors
+    // see it only once saved, so a crash cannot take back what they read.
+    adjustments_.hold();
     if (run_adjustments(now) || now - pacing_saved_us_ >= kPacingSaveEveryUs) save_pacing_state(now);
+    adjustments_.release();
     sync_shared_budget();
     grant_leases();
     refit_shading(now);  // control_loop_shading.cc

@@ -84,6 +84,21 @@ TEST(AdjustmentLog, SinceIsExclusivePagesByLimitAndFiltersByPlatform) {
     EXPECT_FALSE(p.truncated);
 }
 
+TEST(AdjustmentLog, HeldAdjustmentsStayUnreadUntilReleased) {
+    AdjustmentLog log;
+    const std::uint64_t first = log.append(at(1'000'000, AdPlatform::meta));
+    log.hold();
+    const std::uint64_t held = log.append(at(2'000'000, AdPlatform::meta));
+    AdjustmentLog::Page page = log.since(0, AdPlatform::none, 100);
+    ASSERT_EQ(page.adjustments.size(), 1u);
+    EXPECT_EQ(page.next_since, first) << "a poll never skips past a held adjustment";
+    EXPECT_EQ(log.newest(10).adjustments.size(), 2u) << "the saved state names it";
+    log.release();
+    page = log.since(first, AdPlatform::none, 100);
+    ASSERT_EQ(page.adjustments.size(), 1u);
+    EXPECT_EQ(page.adjustments[0].seq, held);
+}
+
 TEST(AdjustmentLog, WindowIsBoundedAndSaysWhenAReaderFellBehind) {
     AdjustmentLog log(3);
     for (int i = 1; i <= 5; ++i) log.append(at(i, AdPlatform::tiktok));

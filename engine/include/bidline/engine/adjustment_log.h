@@ -93,6 +93,12 @@ public:
     std::uint64_t last_seq() const;
     std::size_t size() const;
 
+    // Control thread: adjustments appended between hold() and release() stay
+    // out of since() until release(), i.e. until the state naming them is
+    // saved (nothing a connector has read can be lost in a crash).
+    void hold();
+    void release();
+
     // The newest `n`, oldest first (saved with the pacing state), and their
     // return at start: the window is replaced and sequence numbers continue
     // after the newest restored one.
@@ -109,6 +115,7 @@ private:
     std::deque<Adjustment> window_;
     std::uint64_t last_seq_ = 0;
     std::uint64_t evicted_through_ = 0;  // seq of the newest adjustment dropped from the window
+    std::uint64_t visible_through_ = ~std::uint64_t{0};  // since() shows nothing newer (hold/release)
 };
 
 struct AdjustmentThresholds {
