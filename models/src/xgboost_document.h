@@ -25,6 +25,16 @@ struct Document {
     std::vector<Document> items;                           // kArray
     std::vector<std::pair<std::string, Document>> fields;  // kObject, in file order
 
+    // Declared here, defined in xgboost_document.cc: left implicit, clang 14
+    // with libstdc++ 12 instantiates vector<pair<string, Document>>'s
+    // constexpr destructor while Document is still incomplete and rejects it.
+    Document();
+    ~Document();
+    Document(const Document&);
+    Document(Document&&) noexcept;
+    Document& operator=(const Document&);
+    Document& operator=(Document&&) noexcept;
+
     [[nodiscard]] const Document* find(std::string_view key) const {
         for (const auto& [k, v] : fields)
             if (k == key) return &v;
