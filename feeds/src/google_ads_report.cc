@@ -14,7 +14,7 @@ using namespace report_detail;
 
 namespace {
 
-FeedError read_row(dom::object row, std::string_view path, const ReportContext& context, SpendReport& out) {
+FeedError read_google_ads_row(dom::object row, std::string_view path, const ReportContext& context, SpendReport& out) {
     SpendReportRow r;
     r.platform = Platform::google_ads;
     dom::object campaign, segments, metrics;
@@ -65,7 +65,7 @@ FeedError read_batch(dom::object batch, std::string_view prefix, const ReportCon
         std::snprintf(path, sizeof path, "%.*sresults[%zu]", static_cast<int>(prefix.size()), prefix.data(), i++);
         dom::object row;
         if (e.get_object().get(row)) return report_error("%s: expected an object", path);
-        if (auto err = read_row(row, path, context, out); !err.ok()) return err;
+        if (auto err = read_google_ads_row(row, path, context, out); !err.ok()) return err;
     }
     return {};
 }

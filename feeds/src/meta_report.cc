@@ -52,7 +52,7 @@ FeedError pick_action(dom::object row, std::string_view path, std::string_view l
     return {};
 }
 
-FeedError read_row(dom::object row, std::string_view path, const ReportContext& context, SpendReport& out) {
+FeedError read_meta_row(dom::object row, std::string_view path, const ReportContext& context, SpendReport& out) {
     SpendReportRow r;
     r.platform = Platform::meta;
     if (read_id(row, "campaign_id", r.platform_campaign_id) != Read::ok)
@@ -116,7 +116,7 @@ FeedError parse_meta_report(std::string_view json, const ReportContext& context,
         std::snprintf(path, sizeof path, "data[%zu]", i++);
         dom::object row;
         FeedError error = e.get_object().get(row) ? report_error("%s: expected an object", path)
-                                                  : read_row(row, path, context, out);
+                                                  : read_meta_row(row, path, context, out);
         if (!error.ok()) {
             out = {};
             return error;

@@ -27,7 +27,7 @@ bool parse_stat_time(std::string_view s, std::chrono::sys_days& day, int& hour) 
     return hour <= 23;
 }
 
-FeedError read_row(dom::object row, std::string_view path, const ReportContext& context, SpendReport& out) {
+FeedError read_tiktok_row(dom::object row, std::string_view path, const ReportContext& context, SpendReport& out) {
     SpendReportRow r;
     r.platform = Platform::tiktok;
     dom::object dimensions, metrics;
@@ -87,7 +87,7 @@ FeedError parse_tiktok_report(std::string_view json, const ReportContext& contex
         std::snprintf(path, sizeof path, "data.list[%zu]", i++);
         dom::object row;
         FeedError error = e.get_object().get(row) ? report_error("%s: expected an object", path)
-                                                  : read_row(row, path, context, out);
+                                                  : read_tiktok_row(row, path, context, out);
         if (!error.ok()) {
             out = {};
             return error;

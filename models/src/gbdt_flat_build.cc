@@ -10,7 +10,7 @@
 namespace bidline::models {
 namespace {
 
-constexpr std::size_t K = FlatGbdt::kTreesPerGroup;
+constexpr std::size_t kGroupSize = FlatGbdt::kTreesPerGroup;
 
 // Pads a short group: a lone leaf of value 0 adds exactly nothing to a sum.
 const GbdtTree& zero_tree() {
@@ -30,10 +30,10 @@ FlatGbdt::FlatGbdt(const GbdtEnsemble& e)
             if (!node.is_leaf() && node.value == -INFINITY)
                 throw ModelLoadError("a split threshold of -inf is not supported by the fast evaluator");
 
-    for (std::size_t first = 0; first < e.trees.size(); first += K) {
-        std::array<const GbdtTree*, K> group{};
+    for (std::size_t first = 0; first < e.trees.size(); first += kGroupSize) {
+        std::array<const GbdtTree*, kGroupSize> group{};
         int depth = 0;
-        for (std::size_t k = 0; k < K; ++k) {
+        for (std::size_t k = 0; k < kGroupSize; ++k) {
             group[k] = first + k < e.trees.size() ? &e.trees[first + k] : &zero_tree();
             depth = std::max(depth, group[k]->depth());
         }
@@ -50,12 +50,12 @@ void FlatGbdt::add_padded_group(const GbdtTree* const* trees, int depth) {
     g.offset = static_cast<std::uint32_t>(split_nodes_.size());
     g.leaf_offset = static_cast<std::uint32_t>(leaves_.size());
     const std::size_t inner = (std::size_t{1} << depth) - 1;
-    split_nodes_.resize(split_nodes_.size() + inner * K, SplitNode{0.0f, 0});
-    leaves_.resize(leaves_.size() + (inner + 1) * K, 0.0f);
+    split_nodes_.resize(split_nodes_.size() + inner * kGroupSize, SplitNode{0.0f, 0});
+    leaves_.resize(leaves_.size() + (inner + 1) * kGroupSize, 0.0f);
     SplitNode* nodes = split_nodes_.data() + g.offset;  // no split nodes at all when every tree is one leaf (depth 0)
     float* leaves = &leaves_[g.leaf_offset];
 
-    for (std::size_t k = 0; k < K; ++k) {
+    for (std::size_t k = 0; k < kGroupSize; ++k) {
         const GbdtTree& tree = *trees[k];
         // (node in the tree, position in the complete tree); a leaf above
         // the bottom fills every bottom position under it.
@@ -65,7 +65,7 @@ void FlatGbdt::add_padded_group(const GbdtTree* const* trees, int depth) {
             pending.pop_back();
             const GbdtNode& n = tree.nodes[static_cast<std::size_t>(id)];
             if (pos >= inner) {
-                leaves[(pos - inner) * K + k] = n.value;
+                leaves[(pos - inner) * kGroupSize + k] = n.value;
                 continue;
             }
             if (n.is_leaf()) {
@@ -73,7 +73,7 @@ void FlatGbdt::add_padded_group(const GbdtTree* const* trees, int depth) {
                 pending.emplace_back(id, 2 * pos + 2);
                 continue;
             }
-            nodes[pos * K + k] =
+            nodes[pos * kGroupSize + k] =
                 SplitNode{n.value, static_cast<std::uint32_t>(n.default_left ? n.feature : num_features_ + n.feature)};
             pending.emplace_back(n.left, 2 * pos + 1);
             pending.emplace_back(n.right, 2 * pos + 2);
@@ -86,7 +86,7 @@ void FlatGbdt::add_deep_group(const GbdtTree* const* trees, int depth) {
     TreeGroup g;
     g.depth = depth;
     g.padded = false;
-    for (std::size_t k = 0; k < K; ++k) {
+    for (std::size_t k = 0; k < kGroupSize; ++k) {
         const GbdtTree& tree = *trees[k];
         const auto base = static_cast<std::uint32_t>(compact_nodes_.size());
         g.roots[k] = base;

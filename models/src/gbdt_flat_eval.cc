@@ -10,7 +10,7 @@
 namespace bidline::models {
 namespace {
 
-constexpr std::size_t K = FlatGbdt::kTreesPerGroup;
+constexpr std::size_t kLanes = FlatGbdt::kTreesPerGroup;
 
 }  // namespace
 
@@ -26,36 +26,36 @@ void FlatGbdt::fill_slots(const float* row, float* slots) const {
 
 // One group's trees for one row, added to `sum` in tree order.
 inline float FlatGbdt::add_group(const TreeGroup& g, const float* slots, float sum) const {
-    std::uint32_t at[K];
+    std::uint32_t at[kLanes];
     if (g.padded) {
         const SplitNode* nodes = split_nodes_.data() + g.offset;
 #pragma GCC unroll 16
-        for (std::size_t k = 0; k < K; ++k) at[k] = 0;
+        for (std::size_t k = 0; k < kLanes; ++k) at[k] = 0;
         for (int level = 0; level < g.depth; ++level) {
 #pragma GCC unroll 16
-            for (std::size_t k = 0; k < K; ++k) {
-                const SplitNode n = nodes[at[k] * K + k];
+            for (std::size_t k = 0; k < kLanes; ++k) {
+                const SplitNode n = nodes[at[k] * kLanes + k];
                 at[k] = 2 * at[k] + 1 + static_cast<std::uint32_t>(!(slots[n.slot] < n.threshold));
             }
         }
         const float* leaves = leaves_.data() + g.leaf_offset;
         const std::uint32_t first_leaf = (1u << g.depth) - 1;
 #pragma GCC unroll 16
-        for (std::size_t k = 0; k < K; ++k) sum += leaves[(at[k] - first_leaf) * K + k];
+        for (std::size_t k = 0; k < kLanes; ++k) sum += leaves[(at[k] - first_leaf) * kLanes + k];
         return sum;
     }
     const CompactNode* nodes = compact_nodes_.data();
 #pragma GCC unroll 16
-    for (std::size_t k = 0; k < K; ++k) at[k] = g.roots[k];
+    for (std::size_t k = 0; k < kLanes; ++k) at[k] = g.roots[k];
     for (int level = 0; level < g.depth; ++level) {
 #pragma GCC unroll 16
-        for (std::size_t k = 0; k < K; ++k) {
+        for (std::size_t k = 0; k < kLanes; ++k) {
             const CompactNode& n = nodes[at[k]];
             at[k] = n.child[!(slots[n.slot] < n.threshold)];
         }
     }
 #pragma GCC unroll 16
-    for (std::size_t k = 0; k < K; ++k) sum += nodes[at[k]].leaf_value;
+    for (std::size_t k = 0; k < kLanes; ++k) sum += nodes[at[k]].leaf_value;
     return sum;
 }
 

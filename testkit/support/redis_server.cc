@@ -26,7 +26,7 @@ timeval to_timeval(std::chrono::milliseconds d) {
     return timeval{static_cast<time_t>(d.count() / 1000), static_cast<suseconds_t>((d.count() % 1000) * 1000)};
 }
 
-std::filesystem::path make_temp_dir() {
+std::filesystem::path make_redis_dir() {
     std::string pattern = (std::filesystem::temp_directory_path() / "bidline-redis-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw RedisError(std::string("mkdtemp: ") + std::strerror(errno));
     return pattern;
@@ -81,7 +81,7 @@ std::uint16_t free_loopback_port() {
 
 RedisServer::RedisServer() : RedisServer(free_loopback_port()) {}
 
-RedisServer::RedisServer(std::uint16_t port) : port_(port), dir_(make_temp_dir()) {
+RedisServer::RedisServer(std::uint16_t port) : port_(port), dir_(make_redis_dir()) {
     try {
         start();
     } catch (...) {

@@ -42,7 +42,7 @@ HttpResponse send(HttpClient& c, std::string_view method, std::string_view path,
     return c.request(method, path, body, h);
 }
 
-HttpResponse set_status(HttpClient& c, std::string_view id, std::string_view status) {
+HttpResponse set_campaign_status(HttpClient& c, std::string_view id, std::string_view status) {
     return send(c, "POST", "/v1/campaigns/" + std::string(id) + "/status",
                 R"({"status":")" + std::string(status) + "\"}");
 }
@@ -56,7 +56,7 @@ void create_spring_campaign(HttpClient& c) {
 
 void launch_spring_campaign(HttpClient& c) {
     for (std::string_view s : {"pending_review", "approved", "active"}) {
-        const HttpResponse r = set_status(c, "spring", s);
+        const HttpResponse r = set_campaign_status(c, "spring", s);
         ASSERT_EQ(r.status, 200) << s << ": " << r.body;
     }
 }
@@ -102,17 +102,17 @@ TEST(AdminEntitiesHttp, ACampaignCreatedFromScratchBidsOnceApprovedAndLaunched) 
     ASSERT_EQ(r.status, 201) << r.body;
     EXPECT_NE(r.body.find(R"("status":"draft","version":1,"source":"api")"), std::string::npos) << r.body;
     ASSERT_EQ(send(c, "POST", "/v1/line_items", kLineItem).status, 201);
-    r = set_status(c, "spring", "pending_review");
+    r = set_campaign_status(c, "spring", "pending_review");
     ASSERT_EQ(r.status, 200);
-    r = set_status(c, "spring", "approved");
+    r = set_campaign_status(c, "spring", "approved");
     ASSERT_EQ(r.status, 200);
-    r = set_status(c, "spring", "active");
+    r = set_campaign_status(c, "spring", "active");
     EXPECT_EQ(r.status, 422) << "no creative yet: " << r.body;
     EXPECT_NE(r.body.find(R"("field":"line_items.spring-li.creatives")"), std::string::npos) << r.body;
     ASSERT_EQ(send(c, "POST", "/v1/creatives", kCreative).status, 201);
     EXPECT_FALSE(bids_with(c, "spring-cr")) << "approved is not active";
 
-    r = set_status(c, "spring", "active");
+    r = set_campaign_status(c, "spring", "active");
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_TRUE(eventually([&] { return bids_with(c, "spring-cr"); })) << "no bid from the API's campaign";
 
@@ -230,7 +230,7 @@ TEST(AdminEntitiesHttp, EveryAcknowledgedEntityAndVersionSurvivesKillDashNine) {
         HttpClient c(engine.host(), engine.port());
         create_spring_campaign(c);
         ASSERT_EQ(send(c, "PATCH", "/v1/campaigns/spring", R"({"daily_budget":75})", "\"1\"").status, 200);
-        ASSERT_EQ(set_status(c, "spring", "pending_review").status, 200);
+        ASSERT_EQ(set_campaign_status(c, "spring", "pending_review").status, 200);
         engine.send_signal(SIGKILL);
         ASSERT_TRUE(engine.wait_exit(5s).has_value());
     }
@@ -245,8 +245,8 @@ TEST(AdminEntitiesHttp, EveryAcknowledgedEntityAndVersionSurvivesKillDashNine) {
         EXPECT_EQ(c.request("GET", path).status, 200) << path;
     EXPECT_EQ(audit_lines(c).size(), 6u);
     // Still a working campaign after the crash: it launches and bids.
-    ASSERT_EQ(set_status(c, "spring", "approved").status, 200);
-    ASSERT_EQ(set_status(c, "spring", "active").status, 200);
+    ASSERT_EQ(set_campaign_status(c, "spring", "approved").status, 200);
+    ASSERT_EQ(set_campaign_status(c, "spring", "active").status, 200);
     EXPECT_TRUE(eventually([&] { return bids_with(c, "spring-cr"); }));
 }
 

@@ -55,7 +55,9 @@ TEST(CampaignReload, HupAppliesTheEditedFileAndABadFileChangesNothing) {
     EngineProcess engine({"serve", "--config", path.string()});
     HttpClient http(engine.host(), engine.port());
     EXPECT_DOUBLE_EQ(price(http), 1.0);  // manual_cpm bids its CPM
-    const auto [version, bids] = catalog_version_and_bids(http);
+    // Named copies: a lambda may not capture a structured binding in C++20 (clang 14 rejects it).
+    const auto counts = catalog_version_and_bids(http);
+    const std::uint64_t version = counts.first, bids = counts.second;
 
     c.cpm = 2.5;
     test::write_mini_config("reload.toml", c);

@@ -12,13 +12,12 @@
 
 #include "support/engine_process.h"
 #include "support/http_client.h"
+#include "support/wall_clock.h"
 
 namespace bidline::test {
 namespace {
 
 using namespace std::chrono;
-
-std::int64_t now_ms() { return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count(); }
 
 constexpr std::int64_t kMinute = 60'000, kHour = 60 * kMinute;
 

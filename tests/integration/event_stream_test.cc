@@ -73,16 +73,16 @@ StreamClientOptions options(EngineProcess& engine, std::string name) {
     return o;
 }
 
-struct LineItemFigures {
+struct StreamedFigures {
     std::int64_t wins = -1, clicks = -1, spend_total = -1;
-    bool operator==(const LineItemFigures&) const = default;
+    bool operator==(const StreamedFigures&) const = default;
 };
 
-std::ostream& operator<<(std::ostream& os, const LineItemFigures& f) {
+std::ostream& operator<<(std::ostream& os, const StreamedFigures& f) {
     return os << "{wins " << f.wins << ", clicks " << f.clicks << ", spend " << f.spend_total << "}";
 }
 
-LineItemFigures figures(EngineProcess& engine) {
+StreamedFigures figures(EngineProcess& engine) {
     HttpClient c(engine.host(), engine.port());
     HttpResponse r = c.request("GET", "/v1/stats");
     EXPECT_EQ(r.status, 200);
@@ -98,9 +98,9 @@ LineItemFigures figures(EngineProcess& engine) {
 
 // Stats are rendered by the control loop each tick: wait (bounded) until
 // they reach `want`, then return what they say (which the caller compares).
-LineItemFigures await_figures(EngineProcess& engine, const LineItemFigures& want) {
+StreamedFigures await_figures(EngineProcess& engine, const StreamedFigures& want) {
     const auto deadline = std::chrono::steady_clock::now() + kDeadline;
-    LineItemFigures f = figures(engine);
+    StreamedFigures f = figures(engine);
     while (!(f.wins >= want.wins && f.clicks >= want.clicks) && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         f = figures(engine);
@@ -132,7 +132,7 @@ TEST(EventStream, AcknowledgedEventsShowInStatsExactly) {
     ASSERT_TRUE(s.ok()) << s.message << "\n" << engine.describe();
     EXPECT_EQ(client.acked_seq(), kWins + kClicks);
     EXPECT_TRUE(client.rejections().empty());
-    const LineItemFigures want{kWins, kClicks, kWins * 1'000};
+    const StreamedFigures want{kWins, kClicks, kWins * 1'000};
     EXPECT_EQ(await_figures(engine, want), want);
     EXPECT_TRUE(std::filesystem::exists(engine.data_dir() / "events")) << "acknowledged means logged";
 }
@@ -153,7 +153,7 @@ TEST(EventStream, DuplicateEventIdsCountOnce) {
     ASSERT_TRUE(other.send(win(1)).ok());
     ASSERT_TRUE(other.send(click(1)).ok());
     ASSERT_TRUE(other.wait_all_acked().ok());
-    const LineItemFigures want{2, 1, 2'000};
+    const StreamedFigures want{2, 1, 2'000};
     EXPECT_EQ(await_figures(engine, want), want);
 }
 
@@ -206,7 +206,7 @@ TEST(EventStream, BadFramesEndOnlyTheirConnectionAndInvalidEventsAreRejectedOneB
     EXPECT_EQ(good.rejections()[0].reason, "missing \"line_item\" (required for win)");
     EXPECT_EQ(good.rejections()[1].seq, seq_ts);
     EXPECT_EQ(good.rejections()[1].reason, "ts: outside the years 2000-2099");
-    const LineItemFigures want{2, 0, 2'000};
+    const StreamedFigures want{2, 0, 2'000};
     EXPECT_EQ(await_figures(engine, want), want);
 }
 
@@ -227,7 +227,7 @@ TEST(EventStream, DroppedConnectionResumesAfterWelcome) {
     const auto s = client.wait_all_acked();
     ASSERT_TRUE(s.ok()) << s.message;
     EXPECT_EQ(client.acked_seq(), kEvents);
-    const LineItemFigures want{kEvents, 0, kEvents * 1'000};
+    const StreamedFigures want{kEvents, 0, kEvents * 1'000};
     EXPECT_EQ(await_figures(engine, want), want);
 
     // A new client of the same stream continues the numbering after WELCOME.
@@ -278,21 +278,21 @@ TEST(EventStream, KillNineThenResendMakesTotalsExact) {
     const auto s = client.wait_all_acked();
     ASSERT_TRUE(s.ok()) << s.message;
     const auto n = static_cast<std::int64_t>(sent);
-    const LineItemFigures want{n, 0, n * 1'000};
+    const StreamedFigures want{n, 0, n * 1'000};
     EXPECT_EQ(await_figures(engine, want), want) << "each win exactly once across the crash and the resend";
     std::filesystem::remove_all(data_dir);
 }
 
-struct CliRun {
+struct StreamCliRun {
     int exit_code = -1;
     std::string out;
     std::string err;
 };
 
-CliRun run_bidline(const std::string& args, const std::filesystem::path& scratch) {
+StreamCliRun run_stream_cli(const std::string& args, const std::filesystem::path& scratch) {
     const std::filesystem::path err_file = scratch / "stream-stderr.txt";
     const std::string command = std::string("'") + BIDLINE_BINARY + "' " + args + " 2>'" + err_file.string() + "'";
-    CliRun run;
+    StreamCliRun run;
     FILE* pipe = ::popen(command.c_str(), "r");
     if (pipe == nullptr) return run;
     char buf[4096];
@@ -324,7 +324,7 @@ TEST(EventStream, StreamCommandSendsAFileAndReportsRejectedLines) {
         for (std::uint64_t i = 1; i <= 500; ++i) out << win_line(i) << "\n";
     }
     const std::string to = "--to " + engine.host() + ":" + std::to_string(engine.stream_port());
-    CliRun run = run_bidline("stream " + to + " --name cli '" + good.string() + "'", scratch);
+    StreamCliRun run = run_stream_cli("stream " + to + " --name cli '" + good.string() + "'", scratch);
     EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
     EXPECT_EQ(run.out, "acked 500, rejected 0\n") << run.err;
 
@@ -336,15 +336,15 @@ TEST(EventStream, StreamCommandSendsAFileAndReportsRejectedLines) {
             << "\n"
             << win_line(502) << "\n";
     }
-    run = run_bidline("stream " + to + " --name cli '" + mixed.string() + "'", scratch);
+    run = run_stream_cli("stream " + to + " --name cli '" + mixed.string() + "'", scratch);
     EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
     EXPECT_EQ(run.out, "acked 2, rejected 1\n") << run.err;
     EXPECT_NE(run.err.find(mixed.string() + ":2: "), std::string::npos) << run.err;
 
-    const LineItemFigures want{502, 0, 502 * 1'000};
+    const StreamedFigures want{502, 0, 502 * 1'000};
     EXPECT_EQ(await_figures(engine, want), want);
 
-    run = run_bidline("stream --to 127.0.0.1:1 --name cli --retries 0 '" + good.string() + "'", scratch);
+    run = run_stream_cli("stream --to 127.0.0.1:1 --name cli --retries 0 '" + good.string() + "'", scratch);
     EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
     EXPECT_NE(run.err.find("connect"), std::string::npos) << run.err;
     std::filesystem::remove_all(scratch);

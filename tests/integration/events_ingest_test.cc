@@ -15,13 +15,10 @@
 
 #include "support/engine_process.h"
 #include "support/http_client.h"
+#include "support/wall_clock.h"
 
 namespace bidline::test {
 namespace {
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string win_line(std::uint64_t n, double price_cpm) {
     char buf[256];

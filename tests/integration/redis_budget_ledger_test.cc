@@ -397,9 +397,9 @@ TEST(SharedBudgetControlLoop, WithoutASharedLedgerNothingChanges) {
 
 // ---- three real engines sharing one campaign's daily budget ----
 
-constexpr std::int64_t kBudget = 500'000;  // $0.50 a day
+constexpr std::int64_t kDailyBudget = 500'000;  // $0.50 a day
 constexpr std::int64_t kCharge = 1'000;    // a $1.00 CPM bid, won at its price
-constexpr std::int64_t kTolerance = kBudget / 100;
+constexpr std::int64_t kTolerance = kDailyBudget / 100;
 
 std::filesystem::path shared_campaign_config() {
     MiniConfig c;
@@ -546,8 +546,8 @@ TEST(RedisBudgetLedgerEngines, ThreeEnginesBiddingTogetherStayWithinTheBudget) {
     // shards at the lease deadline, but bids already in flight still settle,
     // so a bid or two over the budget remains possible — never more than the
     // outstanding leases, which the tolerance covers.
-    EXPECT_LE(total, kBudget + kTolerance);
-    EXPECT_GE(total, kBudget - 3 * kCharge) << "together they spend the budget, less than a bid per engine";
+    EXPECT_LE(total, kDailyBudget + kTolerance);
+    EXPECT_GE(total, kDailyBudget - 3 * kCharge) << "together they spend the budget, less than a bid per engine";
     RedisClient client(redis.host(), redis.port());
     const auto deadline = SteadyClock::now() + 5s;
     while (SteadyClock::now() < deadline && field(client, shared_key(), "spend") != total)
@@ -569,8 +569,8 @@ TEST(RedisBudgetLedgerEngines, TwoEnginesShareALifetimeBudget) {
     EXPECT_GT(spend_a, 0);
     EXPECT_GT(spend_b, 0);
     // Each engine alone would spend the whole $0.50: together they spend it once.
-    EXPECT_LE(spend_a + spend_b, kBudget + kTolerance);
-    EXPECT_GE(spend_a + spend_b, kBudget - 2 * kCharge);
+    EXPECT_LE(spend_a + spend_b, kDailyBudget + kTolerance);
+    EXPECT_GE(spend_a + spend_b, kDailyBudget - 2 * kCharge);
     RedisClient client(redis.host(), redis.port());
     const std::string key = "shared:budget:campaign:cmp:lifetime";
     const auto deadline = SteadyClock::now() + 5s;
@@ -583,7 +583,7 @@ TEST(RedisBudgetLedgerEngines, TwoEnginesShareALifetimeBudget) {
 
 TEST(RedisBudgetLedgerEngines, AnEngineKilledHoldingALeaseFreesItAfterTheTtl) {
     RedisServer redis;
-    constexpr std::int64_t kVictimLease = kBudget / 100;  // --budget-lease-share 0.01
+    constexpr std::int64_t kVictimLease = kDailyBudget / 100;  // --budget-lease-share 0.01
     auto a = start_node(redis, "a"), b = start_node(redis, "b");
     auto victim = start_node(redis, "victim", {"--budget-lease-share", "0.01"});
     Exchange xa(*a), xb(*b);
@@ -591,9 +591,9 @@ TEST(RedisBudgetLedgerEngines, AnEngineKilledHoldingALeaseFreesItAfterTheTtl) {
     RedisClient client(redis.host(), redis.port());
     const std::string key = shared_key();
     auto deadline = SteadyClock::now() + 30s;
-    while (SteadyClock::now() < deadline && field(client, key, "spend") < kBudget / 4)
+    while (SteadyClock::now() < deadline && field(client, key, "spend") < kDailyBudget / 4)
         std::this_thread::sleep_for(20ms);
-    ASSERT_GE(field(client, key, "spend"), kBudget / 4);
+    ASSERT_GE(field(client, key, "spend"), kDailyBudget / 4);
 
     // The victim stops bidding, reports all it spent, and holds an idle lease: then SIGKILL.
     xv->stop();
@@ -617,9 +617,9 @@ TEST(RedisBudgetLedgerEngines, AnEngineKilledHoldingALeaseFreesItAfterTheTtl) {
     EXPECT_EQ(spend_a, xa.billed());
     EXPECT_EQ(spend_b, xb.billed());
     const std::int64_t total = spend_a + spend_b + victim_spend;
-    EXPECT_LE(total, kBudget + kTolerance);
-    EXPECT_LE(total, kBudget + kVictimLease) << "the overspend bound: the dead engine's lease";
-    EXPECT_GE(total, kBudget - 2 * kCharge)
+    EXPECT_LE(total, kDailyBudget + kTolerance);
+    EXPECT_LE(total, kDailyBudget + kVictimLease) << "the overspend bound: the dead engine's lease";
+    EXPECT_GE(total, kDailyBudget - 2 * kCharge)
         << "the survivors spent the freed lease too (else ≤ budget - " << kVictimLease << ")";
 }
 

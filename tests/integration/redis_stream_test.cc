@@ -27,6 +27,7 @@
 #include "support/fixtures.h"
 #include "support/http_client.h"
 #include "support/redis_server.h"
+#include "support/wall_clock.h"
 
 namespace bidline::test {
 namespace {
@@ -34,11 +35,6 @@ namespace {
 using namespace std::chrono_literals;
 constexpr std::string_view kLineItem = "li-acme-mrec-open";
 constexpr const char* kGroup = "bidline";
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::int64_t now_us() {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())

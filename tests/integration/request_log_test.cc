@@ -17,13 +17,10 @@
 #include "support/fixtures.h"
 #include "support/http_client.h"
 #include "support/mini_config.h"
+#include "support/wall_clock.h"
 
 namespace bidline::test {
 namespace {
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // The spec's simple banner request with its own id and a second-price auction.
 std::string banner_request(const std::string& id) {

@@ -34,7 +34,7 @@ constexpr int kRelevantFields = 6, kRelevantValues = 20;
 constexpr int kIrrelevantFields = 4, kIrrelevantValues = 500;
 constexpr double kTrueBias = -3.3;
 
-struct Row {
+struct LabelledRow {
     std::vector<HashedFeature> features;
     double true_p = 0;
     float label = 0;
@@ -50,8 +50,8 @@ struct World {
     static std::uint64_t hash(int field, int value) {
         return ftrl_feature_hash(static_cast<std::uint32_t>(field), static_cast<float>(value));
     }
-    Row row() {
-        Row r;
+    LabelledRow row() {
+        LabelledRow r;
         double margin = kTrueBias;
         r.features.push_back({hash(999, 1), 1.0f});  // bias
         for (int f = 0; f < kRelevantFields; ++f) {
@@ -67,8 +67,8 @@ struct World {
         r.label = std::bernoulli_distribution(r.true_p)(rng) ? 1.0f : 0.0f;
         return r;
     }
-    std::vector<Row> rows(std::size_t n) {
-        std::vector<Row> out;
+    std::vector<LabelledRow> rows(std::size_t n) {
+        std::vector<LabelledRow> out;
         for (std::size_t i = 0; i < n; ++i) out.push_back(row());
         return out;
     }
@@ -84,9 +84,9 @@ FtrlConfig test_config(double lambda1) {
     return c;
 }
 
-FtrlLearner train(const FtrlConfig& config, const std::vector<Row>& rows) {
+FtrlLearner train(const FtrlConfig& config, const std::vector<LabelledRow>& rows) {
     FtrlLearner learner(config);
-    for (const Row& r : rows) learner.update(r.features, r.label);
+    for (const LabelledRow& r : rows) learner.update(r.features, r.label);
     return learner;
 }
 
@@ -94,12 +94,12 @@ struct Scores {
     double model_loss, truth_loss, base_loss, model_auc, truth_auc;
 };
 
-Scores score(const FtrlSnapshot& model, const std::vector<Row>& rows) {
+Scores score(const FtrlSnapshot& model, const std::vector<LabelledRow>& rows) {
     std::vector<float> predicted, truth, base, labels;
     double mean = 0;
-    for (const Row& r : rows) mean += r.label;
+    for (const LabelledRow& r : rows) mean += r.label;
     mean /= static_cast<double>(rows.size());
-    for (const Row& r : rows) {
+    for (const LabelledRow& r : rows) {
         predicted.push_back(static_cast<float>(model.predict(r.features)));
         truth.push_back(static_cast<float>(r.true_p));
         base.push_back(static_cast<float>(mean));
@@ -110,7 +110,7 @@ Scores score(const FtrlSnapshot& model, const std::vector<Row>& rows) {
 }
 
 struct Data {
-    std::vector<Row> train, test;
+    std::vector<LabelledRow> train, test;
 };
 const Data& data() {
     static const Data d = [] {
@@ -189,20 +189,20 @@ TEST(Ftrl, L1GivesExactZerosForIrrelevantFeatures) {
 }
 
 TEST(Ftrl, SnapshotPredictsExactlyAsTheLearner) {
-    std::vector<Row> rows(data().train.begin(), data().train.begin() + 20'000);
+    std::vector<LabelledRow> rows(data().train.begin(), data().train.begin() + 20'000);
     const FtrlLearner learner = train(test_config(1.0), rows);
     const FtrlSnapshot snapshot = learner.snapshot();
     EXPECT_EQ(snapshot.rows_seen(), 20'000u);
     EXPECT_GT(snapshot.nonzero_weights(), 100u);
     for (std::size_t i = 0; i < 2'000; ++i) {
-        const Row& r = data().test[i];
+        const LabelledRow& r = data().test[i];
         ASSERT_EQ(snapshot.predict(r.features), learner.predict(r.features)) << "row " << i;
     }
 }
 
 TEST(Ftrl, UpdateReturnsThePredictionItLearnedFrom) {
     FtrlLearner learner(test_config(0.0));  // with L1, one row's gradient (0.5) would stay inside the ball
-    const Row& r = data().train[0];
+    const LabelledRow& r = data().train[0];
     EXPECT_DOUBLE_EQ(learner.update(r.features, 1.0), 0.5);  // all weights 0
     const double before = learner.predict(r.features);
     EXPECT_GT(before, 0.5);  // a click pushes the row's weights up
@@ -212,7 +212,7 @@ TEST(Ftrl, UpdateReturnsThePredictionItLearnedFrom) {
 
 TEST(Ftrl, SaveLoadRoundTripPredictsAndLearnsIdentically) {
     test::ScratchDir dir("ftrl");
-    std::vector<Row> rows(data().train.begin(), data().train.begin() + 20'000);
+    std::vector<LabelledRow> rows(data().train.begin(), data().train.begin() + 20'000);
     FtrlLearner learner = train(test_config(1.0), rows);
     const auto file = dir.path() / "ftrl.state";
     learner.save(file);
@@ -312,7 +312,7 @@ TEST(Ftrl, RejectsABadConfig) {
 
 // ---- Feature encoding ------------------------------------------------------
 
-FeatureContext full_context() {
+FeatureContext every_field_context() {
     FeatureContext c;
     c.time_utc_us = 1704067200LL * 1'000'000 + 3 * 3600LL * 1'000'000;  // Monday 2024-01-01 03:00 UTC
     c.device_type = 4;
@@ -339,7 +339,7 @@ bool has(const FtrlFeatures& f, std::uint64_t hash) {
     return false;
 }
 
-float slot(const std::array<float, kFeatureCount>& row, Feature f) { return row[static_cast<std::size_t>(f)]; }
+float feature_slot(const std::array<float, kFeatureCount>& row, Feature f) { return row[static_cast<std::size_t>(f)]; }
 
 TEST(FtrlFeatures, HashIsTheProjectsFnv1aOverLittleEndianBytes) {
     const float value = 12345.0f;
@@ -360,7 +360,7 @@ TEST(FtrlFeatures, HashIsTheProjectsFnv1aOverLittleEndianBytes) {
 }
 
 TEST(FtrlFeatures, FullContextGivesSlotsAndCrossesFromFeatureBuildersRow) {
-    const FeatureContext c = full_context();
+    const FeatureContext c = every_field_context();
     FtrlFeatures f;
     encode_ftrl_features(c, f);
     EXPECT_EQ(f.count, 23u);  // bias + 15 categorical slots + floor + recency + 5 crosses
@@ -373,11 +373,12 @@ TEST(FtrlFeatures, FullContextGivesSlotsAndCrossesFromFeatureBuildersRow) {
 
     std::array<float, kFeatureCount> row;
     FeatureBuilder::build(c, row);
-    const float li = slot(row, Feature::line_item_hash), site = slot(row, Feature::domain_or_bundle_hash);
+    const float li = feature_slot(row, Feature::line_item_hash),
+                site = feature_slot(row, Feature::domain_or_bundle_hash);
     EXPECT_TRUE(has(f, ftrl_feature_hash(static_cast<std::uint32_t>(Feature::line_item_hash), li)));
     EXPECT_TRUE(has(f, ftrl_feature_hash(static_cast<std::uint32_t>(Feature::domain_or_bundle_hash), site)));
     EXPECT_TRUE(has(f, ftrl_cross_hash(1, li, site)));                             // line item × site
-    EXPECT_TRUE(has(f, ftrl_cross_hash(2, li, slot(row, Feature::hour_of_day))));  // line item × hour
+    EXPECT_TRUE(has(f, ftrl_cross_hash(2, li, feature_slot(row, Feature::hour_of_day))));  // line item × hour
 
     FtrlFeatures from_row;
     encode_ftrl_features(row, from_row);
@@ -386,7 +387,7 @@ TEST(FtrlFeatures, FullContextGivesSlotsAndCrossesFromFeatureBuildersRow) {
 }
 
 TEST(FtrlFeatures, CrossesSeparateLineItemsOnTheSameSite) {
-    FeatureContext a = full_context(), b = full_context();
+    FeatureContext a = every_field_context(), b = every_field_context();
     b.line_item_id = 43;
     FtrlFeatures fa, fb;
     encode_ftrl_features(a, fa);

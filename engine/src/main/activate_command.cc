@@ -19,7 +19,8 @@
 namespace bidline {
 namespace {
 
-constexpr const char* kHelp = R"(usage: bidline activate --platform google_ads|meta|tiktok --api HOST:PORT[/PATH]
+constexpr const char* kActivateHelp =
+    R"(usage: bidline activate --platform google_ads|meta|tiktok --api HOST:PORT[/PATH]
                         --credentials FILE --credential NAME --cursor FILE
                         [--engine HOST:PORT] [--engine-key-file FILE]
                         [--credentials-key-file KEYFILE] [--poll-ms N] [--once]
@@ -91,7 +92,7 @@ int activate_command(const Args& argv) {
                         "google-login-customer-id", "google-developer-token", "google-budget", "tiktok-advertiser-id"},
                        {"once", "help"});
     if (args.has("help")) {
-        std::fputs(kHelp, stdout);
+        std::fputs(kActivateHelp, stdout);
         return 0;
     }
     const std::string platform_name = args.required("platform");

@@ -15,7 +15,7 @@
 namespace bidline {
 namespace {
 
-constexpr const char* kHelp = R"(usage: bidline credentials keygen --out KEYFILE
+constexpr const char* kCredentialsHelp = R"(usage: bidline credentials keygen --out KEYFILE
        bidline credentials set --store FILE --name NAME [--credentials-key-file KEYFILE] < secret
        bidline credentials list --store FILE [--credentials-key-file KEYFILE]
 
@@ -38,7 +38,7 @@ std::optional<std::filesystem::path> key_file(const CliArgs& args) {
 int credentials_command(const Args& argv) {
     const CliArgs args(argv, {"out", "store", "name", "credentials-key-file"}, {"help"});
     if (args.has("help") || args.positional().empty()) {
-        std::fputs(kHelp, args.has("help") ? stdout : stderr);
+        std::fputs(kCredentialsHelp, args.has("help") ? stdout : stderr);
         return args.has("help") ? 0 : 2;
     }
     const std::string verb = args.positional()[0];

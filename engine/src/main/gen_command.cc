@@ -9,7 +9,8 @@
 
 namespace bidline {
 namespace {
-constexpr const char* kHelp = R"(usage: bidline gen --hours N --requests N --seed S --out FILE [--start EPOCH_MS] [--with-pctr]
+constexpr const char* kGenHelp =
+    R"(usage: bidline gen --hours N --requests N --seed S --out FILE [--start EPOCH_MS] [--with-pctr]
                    [--auction first|second]
 
 Writes a synthetic market in the NDJSON replay format (one request per line
@@ -28,7 +29,7 @@ The market price (the highest competing bid) is the same either way.
 int gen_command(const Args& argv) {
     const CliArgs args(argv, {"hours", "requests", "seed", "out", "start", "auction"}, {"help", "with-pctr"});
     if (args.has("help")) {
-        std::fputs(kHelp, stdout);
+        std::fputs(kGenHelp, stdout);
         return 0;
     }
     MarketOptions o;

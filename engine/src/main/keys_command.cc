@@ -13,7 +13,7 @@
 namespace bidline {
 namespace {
 
-constexpr const char* kHelp = R"(usage: bidline keys add --file FILE --name NAME --scopes bid,events,admin,read
+constexpr const char* kKeysHelp = R"(usage: bidline keys add --file FILE --name NAME --scopes bid,events,admin,read
        bidline keys list --file FILE
        bidline keys remove --file FILE --id ID
 
@@ -40,7 +40,7 @@ constexpr const char* kHeader = "# bidline API keys (bidline keys add): NAME SCO
 int keys_command(const Args& argv) {
     const CliArgs args(argv, {"file", "name", "scopes", "id"}, {"help"});
     if (args.has("help") || args.positional().empty()) {
-        std::fputs(kHelp, args.has("help") ? stdout : stderr);
+        std::fputs(kKeysHelp, args.has("help") ? stdout : stderr);
         return args.has("help") ? 0 : 2;
     }
     const std::string verb = args.positional()[0];

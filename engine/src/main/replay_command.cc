@@ -9,7 +9,7 @@
 
 namespace bidline {
 namespace {
-constexpr const char* kHelp = R"(usage: bidline replay --input FILE... [--format ndjson|ipinyou|native]
+constexpr const char* kReplayHelp = R"(usage: bidline replay --input FILE... [--format ndjson|ipinyou|native]
                       (--config CFG | --budget AMOUNT --strategy NAME [--bid CPM] [--cpc V] --pacing MODE)
                       [--controller pid|dual|throttle] [--bucket 1h] [--out report.json]
        bidline replay --input FILE... --compare CFG1 CFG2 ...
@@ -54,7 +54,7 @@ int replay_command(const Args& argv) {
                   "compare"},
                  {"help"});
     if (args.has("help")) {
-        std::fputs(kHelp, stdout);
+        std::fputs(kReplayHelp, stdout);
         return 0;
     }
     std::vector<std::string> inputs = args.all("input");
