@@ -57,11 +57,17 @@ void ControlLoop::start() {
         auto next_tick = std::chrono::steady_clock::now() + state_.settings.control_tick;
         while (running_.load(std::memory_order_relaxed)) {
             std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(kDrainEvery, state_.settings.control_tick));
-            if (std::chrono::steady_clock::now() < next_tick) {
+            // A new catalog (an admin change, a reload, an optimizer step)
+            // is ticked at once: a pause must not wait for the next tick
+            // while the shards keep the old live set.
+            const bool new_catalog = state_.catalog.version() != catalog_seen_;
+            const bool due = std::chrono::steady_clock::now() >= next_tick;
+            if (!due && !new_catalog) {
                 drain(state_.clock.now().time_since_epoch().count());
                 continue;
             }
             tick();
+            if (!due) continue;
             next_tick += state_.settings.control_tick;
             if (const auto now = std::chrono::steady_clock::now(); next_tick < now) next_tick = now + state_.settings.control_tick;
         }
@@ -78,6 +84,7 @@ void ControlLoop::stop() {
 
 void ControlLoop::tick() {
     const std::int64_t now = state_.clock.now().time_since_epoch().count();
+    catalog_seen_ = state_.catalog.version();  // before the load: a publish in between is ticked again
     catalog_ = state_.catalog.load();
     roll_day(now);
     drain(now);
