@@ -147,6 +147,11 @@ TEST(TlsListener, FilesThatCannotServeAreClearErrorsAtStart) {
     EXPECT_NE(mismatched.err.find("TLS key " + two_key + ": "), std::string::npos) << mismatched.err;
     EXPECT_NE(mismatched.err.find("mismatch"), std::string::npos) << mismatched.err;
 
+    const CliRun streamed = run_bidline({"serve", "--port", "0", "--tls-cert", one, "--tls-key",
+                                         (dir.path() / "one.key").string(), "--redis-stream", "redis://127.0.0.1/feed"});
+    EXPECT_EQ(streamed.exit_code, 2);
+    EXPECT_NE(streamed.err.find("--redis-stream cannot be combined with TLS"), std::string::npos) << streamed.err;
+
     const CliRun half = run_bidline({"serve", "--port", "0", "--tls-cert", one});
     EXPECT_EQ(half.exit_code, 2);
     EXPECT_NE(half.err.find("--tls-cert and --tls-key go together"), std::string::npos) << half.err;

@@ -153,8 +153,10 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     const std::optional<CredentialStore> credentials = open_credentials(args);
     // Both post to this engine over loopback without a key (not yet: say so rather than 401 forever).
     if (state.api_keys && demo) throw CliError("--api-keys: demo's synthetic exchange sends no key; use serve");
-    if (state.api_keys && args.has("redis-stream"))
-        throw CliError("--redis-stream cannot be combined with API keys yet (the consumer posts without a key)");
+    // The loopback clients inside the process speak plain HTTP.
+    if (!config.engine.tls_cert.empty() && demo) throw CliError("--tls-cert: demo's synthetic exchange speaks plain HTTP; use serve");
+    if (!config.engine.tls_cert.empty() && args.has("redis-stream"))
+        throw CliError("--redis-stream cannot be combined with TLS on the listener yet (the consumer posts over plain HTTP)");
     state.io_backend = Server::io_backend();
     // Campaign statuses from the admin API's log, applied before anything bids (campaign_admin.h).
     CampaignAdmin admin(state, std::filesystem::path(config.engine.data_dir) / "admin");
