@@ -6,6 +6,8 @@
   report.py bench-counters OUT.json PREFIX COUNTER   PREFIX_<benchmark>=<counter> lines
   report.py thread-cpu BEFORE AFTER         engine_thread_cpu.<name>[<tid>]= lines: CPU seconds
                                             per thread between two reads of /proc/PID/task/*/stat
+  report.py load-json PREFIX < JSON         PREFIX.<key>= lines from one overload_load result
+                                            (perf/stalls.sh and perf/overload.sh use it)
   report.py write RESULTS                   docs/PERFORMANCE.md on stdout
 
 RESULTS holds the run's key=value lines (run.sh appends to it).
@@ -74,6 +76,18 @@ def thread_cpu(before_path, after_path):
     for name, t in sorted(used.items(), key=lambda x: -x[1]):
         if t:
             print(f"engine_thread_cpu.{name}={t / 100:.2f}")  # USER_HZ = 100
+
+
+def load_json(prefix):
+    """Flattens overload_load's JSON ({"decided_ms": {"p99": ..}, "shed": {..}}) to PREFIX.decided_ms.p99=..."""
+    def flat(key, v):
+        if isinstance(v, dict):
+            for k, sub in v.items():
+                flat(f"{key}.{k}", sub)
+        else:
+            print(f"{key}={v}")
+
+    flat(prefix, json.load(sys.stdin))
 
 
 def read_results(path):
@@ -294,6 +308,8 @@ def main():
         bench_counters(*args)
     elif cmd == "thread-cpu":
         thread_cpu(*args)
+    elif cmd == "load-json":
+        load_json(*args)
     elif cmd == "write":
         write(*args)
     else:
