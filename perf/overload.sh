@@ -82,7 +82,7 @@ PY
 
 start_engine() {  # binary
   rm -rf "$OUT/data" "$OUT/engine.log"
-  "$1" serve --config "$OUT/overload.toml" --port 0 --data-dir "$OUT/data" > "$OUT/engine.log" 2>&1 &
+  taskset -c 0 "$1" serve --config "$OUT/overload.toml" --port 0 --data-dir "$OUT/data" > "$OUT/engine.log" 2>&1 &
   ENGINE_PID=$!
   for _ in $(seq 200); do grep -aq 'listening on http://' "$OUT/engine.log" && break; sleep 0.05; done
   PORT=$(grep -ao 'listening on http://[^ ]*' "$OUT/engine.log" | head -1 | sed 's/.*://; s#/##')
