@@ -58,7 +58,7 @@ overload_step=${PERF_OVERLOAD_STEP:-3}
 report=${PERF_REPORT:-docs/PERFORMANCE.md}
 data=${BIDLINE_DATA:-$root/../shared/data}
 
-say() { printf '\033[1m[perf]\033[0m %s\n' "$*" >&2; }
+say() { printf '\033[1m[perf %d:%02d]\033[0m %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }  # elapsed m:ss
 die() { printf '\033[1;31m[perf] FAILED:\033[0m %s\n' "$*" >&2; exit 1; }
 
 # --- Everything needed is there, or stop now -------------------------------
@@ -123,7 +123,11 @@ rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
 
 # --- Machine and build ------------------------------------------------------
-put commit "$(git rev-parse --short HEAD)$( [ -z "$(git status --porcelain --untracked-files=no)" ] || echo ' + uncommitted changes')"
+git_state() { echo "$(git -C "$1" rev-parse --short HEAD)$( [ -z "$(git -C "$1" status --porcelain --untracked-files=no)" ] || echo ' + uncommitted changes')"; }
+# The commit is that of the sources the binaries were built from; the scripts' own if they differ.
+source_dir=$(sed -n 's/^CMAKE_HOME_DIRECTORY:[A-Z]*=//p' "$build/CMakeCache.txt")
+put commit "$(git_state "${source_dir:-$root}")"
+[ "${source_dir:-$root}" -ef "$root" ] || put perf_commit "$(git_state "$root") (perf/ scripts, in $root; binaries from $source_dir)"
 put date "$(date -u +%FT%TZ)"
 put cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) ($(nproc) CPUs)"
 compiler=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")
