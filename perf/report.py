@@ -255,7 +255,7 @@ def changes_under_load(r, w):
 def overload(r, w):
     w("## Overload")
     w("")
-    w("perf/overload.sh (issue 8 item 3): one shard, the open-loop load tool (perf/overload_load.cc) on cpu1, "
+    w("perf/overload.sh (issue 8 item 3): one shard on cpu0, the open-loop load tool (perf/overload_load.cc) on cpu1, "
       f"{r.get('overload.connections')} connections,")
     w("a 1.3 KB request that the one line item of a minimal book bids on, tmax "
       f"{OVERLOAD_TMAX_MS} ms. Open loop: request k goes out at t0 + k/rate")

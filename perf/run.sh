@@ -22,15 +22,15 @@
 # Every figure of the report comes from this one run (the steps append
 # key=value lines to DIR/results; report.py renders them). It prints its
 # figures and exits non-zero if a component is missing or a step fails.
-# About nine minutes with the defaults.
+# About eight minutes with the defaults (most of it in steps 5 and 6).
 #
 # usage: perf/run.sh [--without-model] [BUILD_DIR]     (default BUILD_DIR: build)
 #   --without-model   leave the [models] table out of the engine's config
 #                     (for an engine that does not read it yet)
 # Environment: PERF_DURATION (s of measured load per server, default 20),
 # PERF_WARMUP (s, default 5), PERF_CONNECTIONS (default 64),
-# PERF_STALLS_PHASE (s per stalls.sh phase, 5 phases, default 20),
-# PERF_OVERLOAD_DURATION (s per overload.sh run at 0.8 S, S and 2 S, default 15),
+# PERF_STALLS_PHASE (s per stalls.sh phase, 5 phases, default 40),
+# PERF_OVERLOAD_DURATION (s per overload.sh run at 0.8 S, S and 2 S, default 20),
 # PERF_OVERLOAD_STEP (s per rate step while overload.sh looks for S, default 3),
 # PERF_REPORT (default docs/PERFORMANCE.md), BIDLINE_DATA (default ../shared/data),
 # PERF_NOTE (a paragraph of Markdown printed under the report's header),
@@ -52,8 +52,8 @@ cd "$root"
 duration=${PERF_DURATION:-20}
 warmup=${PERF_WARMUP:-5}
 connections=${PERF_CONNECTIONS:-64}
-stalls_phase=${PERF_STALLS_PHASE:-20}
-overload_duration=${PERF_OVERLOAD_DURATION:-15}
+stalls_phase=${PERF_STALLS_PHASE:-40}
+overload_duration=${PERF_OVERLOAD_DURATION:-20}
 overload_step=${PERF_OVERLOAD_STEP:-3}
 report=${PERF_REPORT:-docs/PERFORMANCE.md}
 data=${BIDLINE_DATA:-$root/../shared/data}
