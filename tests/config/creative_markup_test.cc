@@ -106,6 +106,10 @@ TEST(CreativeMarkup, NativeAssetsCarryTheRequestsIdsAndUnansweredOnesAreLeftOut)
     EXPECT_EQ(render(c, {}, &answer),
               R"({"native":{"assets":[ {"id":42,"img":{"url":"https://i.example/a.jpg","w":1200,"h":627}},)"
               R"({"id": 9 ,"data":{"type":2,"value":"Read more"}}],"link":{"url":"https://a.example"}}})");
+    // The last asset left out too: the list closes after the image.
+    answer.request_id[2] = NativeAnswer::kNotServed;
+    EXPECT_EQ(render(c, {}, &answer),
+              R"({"native":{"assets":[ {"id":42,"img":{"url":"https://i.example/a.jpg","w":1200,"h":627}}],"link":{"url":"https://a.example"}}})");
     // Without an answer (no request to answer): every asset with its own id.
     EXPECT_EQ(render(c), R"({"native":{"assets":[ {"id":1,"title":{"text":"Hello"}},{"img":{"url":"https://i.example/a.jpg","w":1200,"h":627}},)"
                          R"({"id": 3 ,"data":{"type":2,"value":"Read more"}}],"link":{"url":"https://a.example"}}})");
