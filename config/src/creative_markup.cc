@@ -85,7 +85,8 @@ std::vector<Cut> cuts_of(const std::vector<SlotUse>& uses, const std::vector<Nat
             cuts.push_back({a.begin + 1, a.begin + 1, MarkupPiece{MarkupPiece::Kind::asset_id_key}});
         }
         // Between assets only commas and blanks: asset_start writes the commas.
-        if (j + 1 < assets.size()) cuts.push_back({a.end, assets[j + 1].begin, std::nullopt});
+        // After the last one, a cut all the same: the text beyond is no asset's.
+        cuts.push_back({a.end, j + 1 < assets.size() ? assets[j + 1].begin : a.end, std::nullopt});
     }
     std::stable_sort(cuts.begin(), cuts.end(), [](const Cut& a, const Cut& b) { return a.at < b.at; });
     return cuts;
