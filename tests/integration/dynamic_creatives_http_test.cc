@@ -191,5 +191,33 @@ landing = ["https://acme.example/spring?a=1&b=2"]
     EXPECT_GE(100 * beta_now / answered, 95) << beta_now << " of " << answered;
 }
 
+TEST(DynamicCreativesHttp, TheAdminApiTakesTemplatesThroughTheSameReaders) {
+    EngineProcess engine({"serve", "--config", write_config("admin.toml", R"([[line_item.creative]]
+id = "cr"
+format = "banner"
+w = 300
+h = 250
+markup = "<div>ad</div>"
+)").string()});
+    HttpClient http(engine.host(), engine.port());
+    const test::HeaderList user{{"X-Bidline-User", "carol@example.com"}};
+    auto post = [&](std::string_view body) { return http.request("POST", "/v1/creatives", body, user); };
+    auto field_error = [](const test::HttpResponse& r) {
+        simdjson::dom::parser p;
+        simdjson::dom::element f;
+        if (p.parse(r.body)["fields"].at(0).get(f) != simdjson::SUCCESS) return "(no fields) " + r.body;
+        return std::string(f["field"].get_string().value()) + ": " + std::string(f["reason"].get_string().value());
+    };
+    const std::string head = R"({"id":"cr-api","line_item":"li","format":"banner","w":300,"h":250,)";
+    test::HttpResponse r = post(head + R"("markup":"<b>{{headline}}</b>","slots":{"headline":[]}})");
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_EQ(field_error(r), "slots: slot \"headline\": needs at least one variant");
+    r = post(head + R"("markup":"<b>{{headline}}</b><a href=\"{{link}}\">x</a>","slots":{"headline":["A"]}})");
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_EQ(field_error(r), "markup: {{link}} names no slot of this creative (slots: headline)");
+    r = post(head + R"("markup":"<b>{{headline}}</b>","slots":{"headline":["A","B"]}})");
+    EXPECT_EQ(r.status, 201) << r.body;
+}
+
 }  // namespace
 }  // namespace bidline
