@@ -11,6 +11,10 @@
 // BM_BidPathLoggingRequests adds what `--log-requests full` costs: each
 // request and its decision encoded and handed to a real event log (temp
 // dir; its writer thread fsyncs as in serve). Compare with BM_BidPath/1000.
+//
+// BM_BidPathDynamicCreatives: a template banner (three slots, variants
+// sampled per slot) and a native creative checked against the imp's Native
+// request and rendered with its asset ids; arg 0 = the banner, 1 = native.
 #include <benchmark/benchmark.h>
 
 #include <sys/resource.h>
@@ -144,7 +148,72 @@ void BM_BidPathWhileFitting(benchmark::State& st) {
     measure_bid_path(st);
     st.counters["fits_completed"] = fits.fits();
 }
+constexpr std::string_view kDynamicCreatives = R"([engine]
+shards = 1
+[[advertiser]]
+id = "adv"
+[[campaign]]
+id = "cmp"
+advertiser = "adv"
+daily_budget = 1000000.0
+start = 2024-01-01
+end = 2035-12-31
+pacing = "asap"
+[[line_item]]
+id = "li-tpl"
+campaign = "cmp"
+bid = { strategy = "manual_cpm", cpm = 1.0 }
+[[line_item.creative]]
+id = "cr-tpl"
+format = "banner"
+w = 300
+h = 250
+markup = '<a href="{{landing}}"><img src="{{image}}" width="300" height="250"><b>{{headline}}</b><i>{{cta}}</i></a><img src="https://t.acme.example/i?p=${AUCTION_PRICE}" width="1" height="1">'
+[line_item.creative.slots]
+headline = ["Spring sale: everything 20% off", "New season, new <style> & more"]
+image = ["https://cdn.acme.example/spring-300x250.png", "https://cdn.acme.example/season-300x250.png"]
+landing = ["https://acme.example/spring?utm_source=bidline&utm_medium=display"]
+cta = ["Shop now", "See the deals"]
+[[line_item]]
+id = "li-native"
+campaign = "cmp"
+bid = { strategy = "manual_cpm", cpm = 1.0 }
+[[line_item.creative]]
+id = "cr-native"
+format = "native"
+markup = '{"native":{"ver":"1.2","assets":[{"id":1,"title":{"text":"Stream every season, ad-free"}},{"id":2,"img":{"url":"https://cdn.example/hero-1200x627.jpg","w":1200,"h":627}},{"id":3,"data":{"type":2,"value":"Your first month is on us."}},{"id":4,"data":{"type":1,"value":"Example Streaming"}}],"link":{"url":"https://example.tv/join"},"eventtrackers":[{"event":1,"method":1,"url":"https://t.example/imp?p=${AUCTION_PRICE}"}]}}'
+)";
+
+void BM_BidPathDynamicCreatives(benchmark::State& st) {
+    ManualClock clock(Timestamp{std::chrono::sys_days{std::chrono::year{2026} / 6 / 1}.time_since_epoch()});
+    EngineState state(load_config_text(kDynamicCreatives, "<bench>"), clock);
+    ControlLoop control(state);
+    control.tick();
+    BidPath path(state, *state.shards[0]);
+    const bool native = st.range(0) == 1;
+    const std::string imp = native
+        ? R"({"id":"1","native":{"ver":"1.2","request":"{\"native\":{\"ver\":\"1.2\",\"plcmttype\":1,\"assets\":[{\"id\":1,\"required\":1,\"title\":{\"len\":90}},{\"id\":2,\"required\":1,\"img\":{\"type\":3,\"wmin\":600,\"hmin\":314}},{\"id\":3,\"required\":0,\"data\":{\"type\":2,\"len\":140}},{\"id\":4,\"required\":0,\"img\":{\"type\":1,\"w\":80,\"h\":80}}]}}"}})"
+        : R"({"id":"1","banner":{"w":300,"h":250}})";
+    const std::string req = R"({"id":"r1","imp":[)" + imp + R"(],"site":{"domain":"news.example"},"device":{"ua":"Mozilla/5.0","ip":"203.0.113.7"}})";
+    const std::string_view expect = native ? R"(\"id\":2,\"img\")" : "spring?utm_source=bidline&amp;utm_medium";
+    std::uint64_t i = 0;
+    for (auto _ : st) {
+        BidAnswer a = path.handle(req, clock.now());
+        benchmark::DoNotOptimize(a);
+        if (a.status != 200 || a.body.find(expect) == std::string_view::npos) {
+            st.SkipWithError("expected a bid with the rendered adm");
+            break;
+        }
+        if ((++i & 1023) == 0) {
+            st.PauseTiming();
+            control.tick();
+            st.ResumeTiming();
+        }
+    }
+}
+
 BENCHMARK(BM_BidPath)->Arg(10)->Arg(1000)->Arg(10000);
+BENCHMARK(BM_BidPathDynamicCreatives)->Arg(0)->Arg(1);
 BENCHMARK(BM_BidPathWhileFitting)->Arg(1000);
 BENCHMARK(BM_BidPathLoggingRequests)->Arg(1000);
 

@@ -12,17 +12,26 @@
 #   3. the in-process bid decision on the same config and requests
 #      (perf_bid_path_probe), with its heap allocations per request;
 #   4. VmRSS of serve with 10,000 line items;
-#   5. feed ingestion (bench/event_stream_bench, and `bidline stream` into
+#   5. changes under load (perf/stalls.sh): p99 while click models swap, the
+#      config reloads and the optimizer runs, against quiet phases;
+#   6. overload (perf/overload.sh): the sustainable open-loop rate S, then
+#      0.8 S, S and 2 S: decided answers, their p99, sheds, RSS;
+#   7. feed ingestion (bench/event_stream_bench, and `bidline stream` into
 #      the running engine) and replay rates (bench/replay_bench, `bidline
 #      replay`): the existing tools, run as they are.
-# Every run prints its figures and exits non-zero if a component is missing
-# or a step fails. About four minutes.
+# Every figure of the report comes from this one run (the steps append
+# key=value lines to DIR/results; report.py renders them). It prints its
+# figures and exits non-zero if a component is missing or a step fails.
+# About eight minutes with the defaults (most of it in steps 5 and 6).
 #
 # usage: perf/run.sh [--without-model] [BUILD_DIR]     (default BUILD_DIR: build)
 #   --without-model   leave the [models] table out of the engine's config
 #                     (for an engine that does not read it yet)
 # Environment: PERF_DURATION (s of measured load per server, default 20),
 # PERF_WARMUP (s, default 5), PERF_CONNECTIONS (default 64),
+# PERF_STALLS_PHASE (s per stalls.sh phase, 5 phases, default 40),
+# PERF_OVERLOAD_DURATION (s per overload.sh run at 0.8 S, S and 2 S, default 20),
+# PERF_OVERLOAD_STEP (s per rate step while overload.sh looks for S, default 3),
 # PERF_REPORT (default docs/PERFORMANCE.md), BIDLINE_DATA (default ../shared/data),
 # PERF_NOTE (a paragraph of Markdown printed under the report's header),
 # PERF_KEEP=1 (keep the scratch directory: `report.py write DIR/results` re-renders).
@@ -34,7 +43,7 @@ with_model=1
 for arg in "$@"; do
   case $arg in
     --without-model) with_model=0 ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "perf/run.sh: unknown option $arg" >&2; exit 2 ;;
     *) build=$arg ;;
   esac
@@ -43,10 +52,13 @@ cd "$root"
 duration=${PERF_DURATION:-20}
 warmup=${PERF_WARMUP:-5}
 connections=${PERF_CONNECTIONS:-64}
+stalls_phase=${PERF_STALLS_PHASE:-40}
+overload_duration=${PERF_OVERLOAD_DURATION:-20}
+overload_step=${PERF_OVERLOAD_STEP:-3}
 report=${PERF_REPORT:-docs/PERFORMANCE.md}
 data=${BIDLINE_DATA:-$root/../shared/data}
 
-say() { printf '\033[1m[perf]\033[0m %s\n' "$*" >&2; }
+say() { printf '\033[1m[perf %d:%02d]\033[0m %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }  # elapsed m:ss
 die() { printf '\033[1;31m[perf] FAILED:\033[0m %s\n' "$*" >&2; exit 1; }
 
 # --- Everything needed is there, or stop now -------------------------------
@@ -55,7 +67,7 @@ for f in "$bin" "$build/perf/perf_config_gen" "$build/perf/perf_bid_path_probe" 
          "$build/bench/event_stream_bench" "$build/bench/replay_bench"; do
   [ -x "$f" ] || die "$f is missing: ninja -C $build bidline perf_config_gen perf_bid_path_probe event_stream_bench replay_bench"
 done
-for tool in nginx wrk taskset curl python3; do
+for tool in nginx wrk taskset curl python3 c++; do  # c++: stalls.sh and overload.sh build their load tool
   command -v "$tool" >/dev/null || die "$tool is not installed (tools/dev setup installs it)"
 done
 [ -d "$data/prebid-requests" ] || die "no request fixtures at $data/prebid-requests (set BIDLINE_DATA)"
@@ -111,7 +123,11 @@ rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
 
 # --- Machine and build ------------------------------------------------------
-put commit "$(git rev-parse --short HEAD)$( [ -z "$(git status --porcelain --untracked-files=no)" ] || echo ' + uncommitted changes')"
+git_state() { echo "$(git -C "$1" rev-parse --short HEAD)$( [ -z "$(git -C "$1" status --porcelain --untracked-files=no)" ] || echo ' + uncommitted changes')"; }
+# The commit is that of the sources the binaries were built from; the scripts' own if they differ.
+source_dir=$(sed -n 's/^CMAKE_HOME_DIRECTORY:[A-Z]*=//p' "$build/CMakeCache.txt")
+put commit "$(git_state "${source_dir:-$root}")"
+[ "${source_dir:-$root}" -ef "$root" ] || put perf_commit "$(git_state "$root") (perf/ scripts, in $root; binaries from $source_dir)"
 put date "$(date -u +%FT%TZ)"
 put cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) ($(nproc) CPUs)"
 compiler=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")
@@ -126,6 +142,7 @@ put warmup_s "$warmup"
 put connections "$connections"
 put with_model "$with_model"
 put note "${PERF_NOTE:-}"
+put build_dir "$build"
 
 # --- Inputs: requests, model, configurations -------------------------------
 say "requests from $data/prebid-requests"
@@ -231,6 +248,22 @@ put rss10k_hwm_kb "$(hwm_kb "$engine")"
 put rss10k_rps "$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' "$out/wrk-10k.txt")"
 stop_servers
 
+# --- Changes under load, and overload: their own scripts ------------------------
+# Each starts its own engine and appends stalls.* / overload.* lines to the results.
+# step NAME LOG COMMAND...: runs a script's step; on failure, its log's tail and stop.
+step() {
+  local name=$1 log=$2; shift 2
+  PERF_RESULTS=$results BIDLINE_DATA=$data "$@" > "$out/$name.md" 2> "$log" \
+    || { tail -5 "$log" >&2; die "perf/$name.sh failed (log: $log)"; }
+}
+say "perf/stalls.sh: p99 while models swap, the config reloads, the optimizer runs (5 phases of ${stalls_phase} s)"
+PERF_DURATION=$stalls_phase step stalls "$out/stalls.log" perf/stalls.sh "$build"
+say "$(grep '^p99 against quiet' "$out/stalls.md")"
+
+say "perf/overload.sh: the sustainable rate S, then 0.8 S, S and 2 S for ${overload_duration} s each"
+PERF_STEP_S=$overload_step step overload "$out/overload.log" perf/overload.sh "$build" "$overload_duration"
+say "$(grep 'sustainable open-loop rate' "$out/overload.md")"
+
 # --- Feed ingestion and replay: the existing benchmarks ------------------------
 say "bench/event_stream_bench (500,000 stream events, 50,000 over HTTP)"
 BIDLINE_STREAM_BENCH_EVENTS=500000 "$build/bench/event_stream_bench" --benchmark_out="$out/stream-bench.json" \
@@ -250,6 +283,7 @@ end=$(date +%s.%N)
 put replay_cli_rows_per_s "$(python3 -c "print(round(100000 / ($end - $start)))")"
 
 put load_after "$(cut -d' ' -f1-3 /proc/loadavg)"
+put run_s "$SECONDS"
 python3 perf/report.py write "$results" > "$report"
 say "wrote $report"
 sed -n '/^## Summary/,/^## /p' "$report" | sed '$d'

@@ -15,11 +15,13 @@
 # (Once a second is far more often than production changes anything; the
 # engine's every thread shares cpu0 with the shard, as in the perf report.)
 # Prints one Markdown table: decided-answer latency p50 / p99 / max per
-# phase, and p99 against the mean of the two quiet phases.
+# phase, and p99 against the mean of the two quiet phases. With
+# PERF_RESULTS=FILE it also appends its figures to FILE as stalls.* key=value
+# lines (perf/run.sh renders them in docs/PERFORMANCE.md).
 #
 # usage: perf/stalls.sh [BUILD_DIR]      (default build; needs bidline, perf_config_gen)
 # Environment: PERF_DURATION (s per phase, default 10), PERF_CHURN_S (s between
-# changes, default 1), BIDLINE_DATA (../shared/data).
+# changes, default 1), BIDLINE_DATA (../shared/data), PERF_RESULTS.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,12 +30,18 @@ BUILD=$(cd "${1:-$ROOT/build}" && pwd)
 DURATION=${PERF_DURATION:-10}
 CHURN_S=${PERF_CHURN_S:-1}
 DATA=${BIDLINE_DATA:-$ROOT/../shared/data}
+RESULTS=${PERF_RESULTS:-}
 OUT=$(mktemp -d /tmp/bidline-stalls.XXXXXX)
 trap '[[ -n ${ENGINE_PID:-} ]] && kill "$ENGINE_PID" 2>/dev/null; [[ -n ${CHURN_PID:-} ]] && kill "$CHURN_PID" 2>/dev/null; rm -rf "$OUT"' EXIT
 for f in "$BUILD/bidline" "$BUILD/perf/perf_config_gen"; do
   [[ -x $f ]] || { echo "perf/stalls.sh: $f is missing: ninja -C $BUILD bidline perf_config_gen" >&2; exit 1; }
 done
 c++ -O2 -std=c++20 -pthread "$HERE/overload_load.cc" -o "$OUT/overload_load"
+
+put() { [[ -z $RESULTS ]] || echo "stalls.$1=$2" >> "$RESULTS"; }
+put_load() {  # KEY JSON: one overload_load result as stalls.KEY.* lines
+  [[ -z $RESULTS ]] || python3 "$HERE/report.py" load-json "stalls.$1" <<< "$2" >> "$RESULTS"
+}
 
 # Inputs: two click models (the swap alternates them), the book, a request.
 "$BUILD/bidline" gen --hours 24 --requests 60000 --seed 5 --out "$OUT/market.ndjson" 2>/dev/null
@@ -81,13 +89,15 @@ churn() {  # what to change every CHURN_S seconds until killed
 }
 
 declare -A P99
-phase() {  # name, churn kind or "quiet"
+phase() {  # key (for PERF_RESULTS), name, churn kind or "quiet"
+  local key=$1; shift
   CHURN_PID=
   [[ $2 != quiet ]] && { churn "$2" & CHURN_PID=$!; }
   local json
   json=$(load --rate "$RATE" --duration "$DURATION" --warmup 1)
   [[ -n $CHURN_PID ]] && { kill "$CHURN_PID"; wait "$CHURN_PID" 2>/dev/null || true; CHURN_PID=; }
   echo "$1: $json" >&2
+  put_load "$key" "$json"
   P99[$1]=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["decided_ms"]["p99"])' "$json")
   ROWS+=("$(python3 - "$1" "$json" <<'PY'
 import json, sys
@@ -99,13 +109,19 @@ PY
 )")
 }
 ROWS=()
-phase "quiet (first)" quiet
-phase "model swaps" swaps
-phase "config reloads" reloads
-phase "optimizer runs" optimizer
-phase "quiet (last)" quiet
+put closed_per_s "$closed"
+put offered_per_s "$RATE"
+put phase_s "$DURATION"
+put churn_s "$CHURN_S"
+phase quiet_first "quiet (first)" quiet
+phase swaps "model swaps" swaps
+phase reloads "config reloads" reloads
+phase optimizer "optimizer runs" optimizer
+phase quiet_last "quiet (last)" quiet
 reloaded=$(grep -ac 'configuration reloaded from' "$OUT/engine.log" || true)
 refused=$(grep -ac 'configuration not reloaded' "$OUT/engine.log" || true)
+put reloads_applied "$reloaded"
+put reloads_refused "$refused"
 kill "$ENGINE_PID"; wait "$ENGINE_PID" 2>/dev/null || true; ENGINE_PID=
 
 echo "closed-loop capacity $closed answers/s; offered $RATE req/s (open loop, 16 connections) for ${DURATION} s per phase; a change every ${CHURN_S} s"

@@ -118,8 +118,9 @@ Config load_config_file(const std::filesystem::path& path) {
     // Model bundles sit beside the file that names them.
     for (std::string* dir : {&config.models.click, &config.models.conversion, &config.models.value})
         if (!dir->empty() && std::filesystem::path(*dir).is_relative()) *dir = (path.parent_path() / *dir).string();
-    std::string& keys = config.engine.api_keys;
-    if (!keys.empty() && std::filesystem::path(keys).is_relative()) keys = (path.parent_path() / keys).string();
+    // Files the [engine] section names sit beside the configuration too.
+    for (std::string* file : {&config.engine.api_keys, &config.engine.tls_cert, &config.engine.tls_key})
+        if (!file->empty() && std::filesystem::path(*file).is_relative()) *file = (path.parent_path() / *file).string();
     return config;
 }
 

@@ -1,6 +1,7 @@
 #include "bidline/config/creative_check.h"
 
 #include "bidline/config/config.h"
+#include "bidline/config/creative_markup.h"
 
 #include <simdjson.h>
 
@@ -29,16 +30,6 @@ std::string listing(const std::array<const char*, N>& mimes) {
     std::string out;
     for (const char* m : mimes) out.append(out.empty() ? "" : ", ").append(m);
     return out;
-}
-
-std::size_t size_limit(MediaType format) {
-    switch (format) {
-        case MediaType::banner: return 150 * 1024;
-        case MediaType::native: return 64 * 1024;
-        case MediaType::video:
-        case MediaType::audio: return 1024 * 1024;
-    }
-    return 0;
 }
 
 bool has_text(const pugi::xml_node& n) {
@@ -104,6 +95,16 @@ std::optional<std::string> native_problem(const std::string& markup) {
 
 }  // namespace
 
+std::size_t markup_size_limit(MediaType format) {
+    switch (format) {
+        case MediaType::banner: return 150 * 1024;
+        case MediaType::native: return 64 * 1024;
+        case MediaType::video:
+        case MediaType::audio: return 1024 * 1024;
+    }
+    return 0;
+}
+
 std::optional<CreativeProblem> creative_problem(const Creative& c) {
     const auto mime_problem = [&](const auto& mimes) -> std::optional<CreativeProblem> {
         if (listed(mimes, c.mime)) return std::nullopt;
@@ -118,14 +119,20 @@ std::optional<CreativeProblem> creative_problem(const Creative& c) {
         case MediaType::native: p = mime_problem(kNativeMimes); break;
     }
     if (p) return p;
-    if (c.markup.size() > size_limit(c.format))
+    if (c.markup.size() > markup_size_limit(c.format))
         return CreativeProblem{"markup", std::to_string(c.markup.size()) + " bytes: over the " +
-                                             std::to_string(size_limit(c.format) / 1024) + " KiB limit of " +
+                                             std::to_string(markup_size_limit(c.format) / 1024) + " KiB limit of " +
                                              std::string(to_string(c.format)) + " creatives"};
     std::optional<std::string> reason;
     if (c.format == MediaType::video || c.format == MediaType::audio) reason = vast_problem(c.markup);
     if (c.format == MediaType::native) reason = native_problem(c.markup);
     if (reason) return CreativeProblem{"markup", (c.format == MediaType::native ? "native: " : "VAST: ") + *reason};
+    CreativeMarkup compiled;
+    if (auto problem = compile_markup(c, compiled)) return CreativeProblem{problem->field, problem->reason};
+    if (compiled.max_size > markup_size_limit(c.format))
+        return CreativeProblem{"markup", "rendered with the longest variants: " + std::to_string(compiled.max_size) +
+                                             " bytes, over the " + std::to_string(markup_size_limit(c.format) / 1024) +
+                                             " KiB limit of " + std::string(to_string(c.format)) + " creatives"};
     return std::nullopt;
 }
 

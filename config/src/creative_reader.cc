@@ -2,6 +2,9 @@
 // size because the bid path matches it against imp.banner w/h or format;
 // for other formats w/h are optional (0 = any). The MIME type defaults by
 // format to what a player or page expects of the markup.
+#include <algorithm>
+#include <cctype>
+
 #include "bidline/config/config.h"
 #include "bidline/config/creative_check.h"
 #include "domain_fields.h"
@@ -43,6 +46,35 @@ std::string_view default_mime(MediaType format) {
     return "text/html";
 }
 
+bool slot_name(std::string_view name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+    });
+}
+
+// [line_item.creative.slots]: NAME = ["variant", ...] per `{{NAME}}` of
+// the markup; sorted by name, so a slot's index does not depend on how the
+// TOML library orders a table.
+std::vector<TemplateSlot> read_slots(const TomlTable& t) {
+    std::vector<TemplateSlot> slots;
+    const toml::value* v = t.find("slots");
+    if (v == nullptr) return slots;
+    if (!v->is_table()) t.fail_at(*v, "slots", "expected a table of NAME = [\"variant\", ...], got " + std::string(describe_type(*v)));
+    for (const auto& [name, list] : v->as_table()) {
+        const std::string field = "slots." + name;
+        if (!slot_name(name)) t.fail_at(list, field, "a slot name is letters, digits and _");
+        if (!list.is_array()) t.fail_at(list, field, "expected a list of strings, got " + std::string(describe_type(list)));
+        TemplateSlot slot{name, {}};
+        for (const toml::value& e : list.as_array()) {
+            if (!e.is_string()) t.fail_at(e, field, "expected a string, got " + std::string(describe_type(e)));
+            slot.variants.push_back(e.as_string().str);
+        }
+        slots.push_back(std::move(slot));
+    }
+    std::sort(slots.begin(), slots.end(), [](const TemplateSlot& a, const TemplateSlot& b) { return a.name < b.name; });
+    return slots;
+}
+
 }  // namespace
 
 Creative read_creative(const TomlTable& t, const Advertiser& advertiser) {
@@ -62,9 +94,10 @@ Creative read_creative(const TomlTable& t, const Advertiser& advertiser) {
     }
     c.markup = t.required_string("markup");
     if (c.markup.empty()) t.fail_at(t.require("markup"), "markup", "must not be empty");
+    c.slots = read_slots(t);
     if (const auto problem = creative_problem(c)) {
         if (const toml::value* at = t.find(problem->field)) t.fail_at(*at, problem->field, problem->reason);
-        t.fail_here(problem->field, problem->reason);
+        t.fail_here(problem->field, problem->reason);  // slots, when none are written
     }
     return c;
 }

@@ -265,7 +265,7 @@ countries = ["USA", "GBR", "DEU"]
 id = "cr-globex-native-1"
 format = "native"
 categories = ["IAB1-5"]
-markup = '{"native":{"ver":"1.2","assets":[{"id":1,"title":{"text":"Stream every season, ad-free"}},{"id":2,"img":{"url":"https://cdn.globex.tv/native/hero-1200x627.jpg","w":1200,"h":627}},{"id":3,"data":{"value":"Your first month of Globex is on us."}},{"id":4,"data":{"value":"Globex Streaming"}}],"link":{"url":"https://globex.tv/join?utm_source=bidline"},"eventtrackers":[{"event":1,"method":1,"url":"https://track.globex.tv/native/impression?price=${AUCTION_PRICE}"}]}}'
+markup = '{"native":{"ver":"1.2","assets":[{"id":1,"title":{"text":"Stream every season, ad-free"}},{"id":2,"img":{"url":"https://cdn.globex.tv/native/hero-1200x627.jpg","w":1200,"h":627}},{"id":3,"data":{"type":2,"value":"Your first month of Globex is on us."}},{"id":4,"data":{"type":1,"value":"Globex Streaming"}}],"link":{"url":"https://globex.tv/join?utm_source=bidline"},"eventtrackers":[{"event":1,"method":1,"url":"https://track.globex.tv/native/impression?price=${AUCTION_PRICE}"}]}}'
 
 [[line_item]]
 id = "li-globex-audio-spots"

@@ -66,12 +66,26 @@ void read_request_log(const TomlTable& log, RequestLogSettings& out) {
     }
 }
 
+// Both files or neither: a certificate without its key cannot serve.
+void read_tls(const TomlTable& engine, EngineSettings& out) {
+    for (const char* field : {"tls_cert", "tls_key"})
+        if (auto file = engine.string(field)) {
+            if (file->empty()) engine.fail_at(*engine.find(field), field, "must name a PEM file");
+            (std::string_view(field) == "tls_cert" ? out.tls_cert : out.tls_key) = *file;
+        }
+    if (out.tls_cert.empty() != out.tls_key.empty()) {
+        const char* given = out.tls_cert.empty() ? "tls_key" : "tls_cert";
+        engine.fail_at(*engine.find(given), given, "tls_cert and tls_key go together: give both or neither");
+    }
+}
+
 }  // namespace
 
 EngineSettings read_engine(const TomlTable& root) {
     EngineSettings out;
     const auto engine =
-        root.table("engine", {"listen", "stream_port", "shards", "data_dir", "control_tick_ms", "notice_base_url", "limits", "request_log", "api_keys"});
+        root.table("engine", {"listen", "stream_port", "shards", "data_dir", "control_tick_ms", "notice_base_url", "limits", "request_log", "api_keys",
+                                "tls_cert", "tls_key"});
     if (!engine) return out;
     read_listen(*engine, out);
     if (auto port = engine->integer("stream_port", 0, 65535)) out.stream_port = static_cast<std::uint16_t>(*port);
@@ -86,6 +100,7 @@ EngineSettings read_engine(const TomlTable& root) {
         if (keys->empty()) engine->fail_at(*engine->find("api_keys"), "api_keys", "must name a key file (bidline keys add)");
         out.api_keys = *keys;
     }
+    read_tls(*engine, out);
     const auto limits = engine->table("limits", {"max_header_bytes", "max_body_bytes", "max_connections_per_shard",
                                                  "idle_timeout_ms", "header_timeout_ms", "body_timeout_ms",
                                                  "default_deadline_ms"});

@@ -26,7 +26,7 @@ LineItemTables open_tables(const TomlTable& t) {
                               "target_roas", "max_cpm", "max_cpm_micros", "shading"});
     out.targeting = t.table("targeting", {"media", "sizes", "countries", "regions", "device_types", "os",
                                           "domains_allow", "domains_block", "bundles_allow", "bundles_block", "deals"});
-    out.creatives = t.table_array("creative", {"id", "format", "w", "h", "adomain", "categories", "mime", "markup"});
+    out.creatives = t.table_array("creative", {"id", "format", "w", "h", "adomain", "categories", "mime", "markup", "slots"});
     return out;
 }
 

@@ -55,7 +55,7 @@ void attach_creatives(const TomlTable& root, CampaignModel& model) {
     for (const LineItem& li : model.line_items)
         for (const Creative& c : li.creatives) creative_ids.insert(c.id.value);
     for (const TomlTable& t : root.table_array(
-             "creative", {"id", "line_item", "format", "w", "h", "adomain", "categories", "mime", "markup"})) {
+             "creative", {"id", "line_item", "format", "w", "h", "adomain", "categories", "mime", "markup", "slots"})) {
         const std::string id = config_detail::read_id(t, "id");
         const std::string li_id = config_detail::read_id(t, "line_item");
         const auto li = std::find_if(model.line_items.begin(), model.line_items.end(),

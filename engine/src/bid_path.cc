@@ -46,7 +46,8 @@ void hex16(std::uint64_t v, std::array<char, 20>& out) {
 
 BidPath::BidPath(EngineState& state, ShardResources& shard)
     : state_(state), shard_(shard), parser_(state.settings.limits.max_body_bytes), scorer_(&shard.models),
-      response_(new char[kResponseCapacity]) {
+      response_(new char[kResponseCapacity]), native_reader_(state.settings.limits.max_body_bytes),
+      render_(new char[kRenderCapacity]) {
     throttle_rng_ = 0x9e3779b97f4a7c15ULL ^ (std::uint64_t{shard.id} + 1) * 0xbf58476d1ce4e5b9ULL;
     creative_rng_ = models::Xorshift64Star(throttle_rng_ ^ 0xd1b54a32d192ed03ULL);
     // Bid ids must never repeat across restarts: a win for a new bid would
@@ -105,8 +106,8 @@ BidAnswer BidPath::no_bid(NoBidReason reason) {
 namespace {
 
 // Whether creative `c` of the line item may serve this imp, and at what size.
-bool fits(const Creative& c, const CompiledLineItem& li, const BidRequestView& request, const ImpView& imp,
-          std::uint16_t& w, std::uint16_t& h) {
+bool fits(const Creative& c, const CreativeMarkup* markup, const CompiledLineItem& li, const BidRequestView& request,
+          const ImpView& imp, std::uint16_t& w, std::uint16_t& h, ImpNativeAssets* native) {
     const auto& t = li.model.targeting;
     if (!t.media.empty() && std::find(t.media.begin(), t.media.end(), c.format) == t.media.end()) return false;
     if (!request.bcat.empty() && category_blocked(request.bcat, c.categories)) return false;
@@ -130,9 +131,13 @@ bool fits(const Creative& c, const CompiledLineItem& li, const BidRequestView& r
         case MediaType::video:
             if (imp.video.present) { w = imp.video.w; h = imp.video.h; }
             return imp.video.present;
-        case MediaType::native:
+        case MediaType::native: {
             w = h = 0;
-            return imp.native.present;
+            if (!imp.native.present) return false;
+            if (native == nullptr || markup == nullptr) return true;  // /v1/predict: assets are not checked
+            NativeAnswer answer;
+            return native->answer(markup->native_assets, answer);
+        }
         case MediaType::audio:
             w = h = 0;
             return imp.audio.present;
@@ -142,13 +147,24 @@ bool fits(const Creative& c, const CompiledLineItem& li, const BidRequestView& r
 
 }  // namespace
 
+bool ImpNativeAssets::answer(std::span<const NativeOffer> offers, NativeAnswer& answer) noexcept {
+    if (state_ == State::unread) {
+        state_ = reader_ != nullptr && reader_->read(escaped_, asks_) ? State::readable : State::unreadable;
+        if (state_ == State::unreadable && unreadable_count_ != nullptr) bump(*unreadable_count_);
+    }
+    const bool ok = state_ == State::readable && answer_native(offers, asks_, answer);
+    rejected_ = rejected_ || !ok;
+    return ok;
+}
+
 const Creative* pick_creative(const CompiledLineItem& li, const BidRequestView& request, const ImpView& imp,
                               std::uint16_t& w, std::uint16_t& h, const models::CreativeBanditSnapshot* bandit,
-                              models::Xorshift64Star* rng) {
+                              models::Xorshift64Star* rng, ImpNativeAssets* native) {
     const auto& creatives = li.model.creatives;
+    auto markup = [&](std::size_t i) { return i < li.markups.size() ? &li.markups[i] : nullptr; };
     if (bandit == nullptr || rng == nullptr) {
-        for (const Creative& c : creatives)
-            if (fits(c, li, request, imp, w, h)) return &c;
+        for (std::size_t i = 0; i < creatives.size(); ++i)
+            if (fits(creatives[i], markup(i), li, request, imp, w, h, native)) return &creatives[i];
         return nullptr;
     }
     // Thompson sampling among the creatives that fit (the first 16 of them).
@@ -157,7 +173,7 @@ const Creative* pick_creative(const CompiledLineItem& li, const BidRequestView& 
     std::size_t n = 0;
     for (std::uint32_t i = 0; i < creatives.size() && n < eligible.size(); ++i) {
         std::uint16_t cw = 0, ch = 0;
-        if (!fits(creatives[i], li, request, imp, cw, ch)) continue;
+        if (!fits(creatives[i], markup(i), li, request, imp, cw, ch, native)) continue;
         eligible[n] = i;
         sizes[n++] = {cw, ch};
     }
@@ -169,6 +185,25 @@ const Creative* pick_creative(const CompiledLineItem& li, const BidRequestView& 
     w = sizes[pick].first;
     h = sizes[pick].second;
     return &creatives[eligible[pick]];
+}
+
+VariantChoice BidPath::choose_variants(const CompiledLineItem& li, const Creative& creative, const CreativeChoices* choices) {
+    static constexpr auto kAll = [] {
+        std::array<std::uint32_t, kMaxSlotVariants> all{};
+        for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
+        return all;
+    }();
+    VariantChoice chosen = kNoVariants;
+    const auto index = static_cast<std::uint32_t>(&creative - li.model.creatives.data());
+    for (std::size_t k = 0; k < creative.slots.size() && k < kMaxTemplateSlots; ++k) {
+        const std::size_t n = std::min(creative.slots[k].variants.size(), kMaxSlotVariants);
+        const models::CreativeBanditSnapshot* bandit = choices ? choices->variants_of(li.index.value, index, k) : nullptr;
+        std::uint32_t v = 0;
+        if (bandit != nullptr && n > 1) v = bandit->choose(std::span(kAll.data(), n), creative_rng_).value_or(0);
+        else if (n > 1) v = static_cast<std::uint32_t>(creative_rng_.next() % n);
+        chosen[k] = static_cast<std::uint8_t>(v);
+    }
+    return chosen;
 }
 
 bool BidPath::pick_best(std::size_t imp_index, std::span<const Candidate> chosen, const Scores* given,
@@ -200,6 +235,11 @@ bool BidPath::pick_best(std::size_t imp_index, std::span<const Candidate> chosen
     bool needs_model = false, imp_begun = false;
     const bool learn_online = state_.online_learning.enabled;
     const CreativeChoices* creatives = control_->creatives.get();
+    ImpNativeAssets* native = nullptr;
+    if (imp.native.present) {
+        imp_native_[imp_index] = ImpNativeAssets(&native_reader_, imp.native.request, &shard_.counters.bad_native_requests);
+        native = &imp_native_[imp_index];
+    }
     auto settle = [&] {
         if (n_pending == 0) return;
         const bool score = given == nullptr && needs_model;
@@ -245,8 +285,9 @@ bool BidPath::pick_best(std::size_t imp_index, std::span<const Candidate> chosen
         }
         Candidate c;
         c.line_item = i;
-        c.creative = pick_creative(li, request_, imp, c.w, c.h, creatives ? creatives->of(i) : nullptr, &creative_rng_);
+        c.creative = pick_creative(li, request_, imp, c.w, c.h, creatives ? creatives->of(i) : nullptr, &creative_rng_, native);
         if (c.creative == nullptr) return;
+        if (!c.creative->slots.empty()) c.variants = choose_variants(li, *c.creative, creatives);
         // Deal line items bid at the deal's floor; others at the imp's.
         c.floor = floor_cpm;
         if (!li.model.targeting.deals.empty()) {
@@ -259,6 +300,7 @@ bool BidPath::pick_best(std::size_t imp_index, std::span<const Candidate> chosen
         if (n_pending == pending.size()) settle();
     });
     settle();
+    if (!found && why == NoBidReason::blocked && native != nullptr && native->rejected()) why = NoBidReason::native_assets;
     return found;
 }
 
@@ -340,6 +382,7 @@ bool BidPath::price(Candidate& c, const Scores& scores, double floor_cpm, std::s
 BidAnswer BidPath::handle(std::string_view body, Timestamp received, const Scores* given, ResponseMode mode) {
     refresh();
     placed_count_ = 0;
+    render_used_ = 0;
     bump(shard_.counters.requests);
     if (OpenRtbError err = parser_.parse(body, request_)) return bad_request(err);
 
@@ -394,6 +437,7 @@ BidAnswer BidPath::handle(std::string_view body, Timestamp received, const Score
         bid.site = request_site_;
         const auto served = static_cast<std::size_t>(best.creative - li.model.creatives.data());
         bid.creative = served < kUnknownCreative ? static_cast<std::uint8_t>(served) : kUnknownCreative;
+        bid.variants = best.variants;
         if (best.score != 0) bump(model_counters().slots[0][(best.score & kScoredByCandidate) ? 1 : 0].bids);
         // The row first: the control thread drains rows before events.
         if (best.has_row && !shard_.features.try_push(BidFeatures{key, chosen_rows_[k]}))
@@ -412,7 +456,8 @@ BidAnswer BidPath::handle(std::string_view body, Timestamp received, const Score
         b.w = best.w;
         b.h = best.h;
         b.mtype = best.creative->format;
-        b.adm = best.creative->markup;
+        if (!adm_of(best, li, static_cast<std::size_t>(chosen_imp[k] - request_.imps.items.data()), b.adm))
+            return no_bid(NoBidReason::response_too_large);
         b.deal_id = best.deal_id;
     }
 
@@ -435,6 +480,28 @@ BidAnswer BidPath::handle(std::string_view body, Timestamp received, const Score
     return {200, {response_.get(), len}};
 }
 
+bool BidPath::adm_of(const Candidate& best, const CompiledLineItem& li, std::size_t imp, std::string_view& adm) {
+    const auto index = static_cast<std::size_t>(best.creative - li.model.creatives.data());
+    if (index >= li.markups.size() || !li.markups[index].rendered()) {
+        adm = best.creative->markup;
+        return true;
+    }
+    const CreativeMarkup& markup = li.markups[index];
+    NativeAnswer answer;
+    const NativeAnswer* native = nullptr;
+    // The pick already answered these assets: the same answer again, to write it.
+    if (best.creative->format == MediaType::native && imp < imp_native_.size() &&
+        imp_native_[imp].answer(markup.native_assets, answer))
+        native = &answer;
+    char* out = render_.get() + render_used_;
+    const std::size_t n = render_markup(*best.creative, markup, best.variants, native,
+                                        std::span<char>(out, kRenderCapacity - render_used_));
+    if (n == 0) return false;
+    render_used_ += n;
+    adm = std::string_view(out, n);
+    return true;
+}
+
 std::string_view to_string(NoBidReason r) {
     switch (r) {
         case NoBidReason::no_eligible: return "no_eligible";
@@ -447,6 +514,7 @@ std::string_view to_string(NoBidReason r) {
         case NoBidReason::tmax: return "tmax";
         case NoBidReason::response_too_large: return "response_too_large";
         case NoBidReason::holdout: return "holdout";
+        case NoBidReason::native_assets: return "native_assets";
         case NoBidReason::count_: break;
     }
     return "unknown";

@@ -58,6 +58,10 @@ std::shared_ptr<const Catalog> Catalog::build(const CampaignModel& model, const 
         out.model = li;
         out.campaign = &c->campaigns_[camp->second];
         out.present = true;
+        out.markups.resize(li.creatives.size());
+        for (std::size_t i = 0; i < li.creatives.size(); ++i)
+            if (auto problem = compile_markup(li.creatives[i], out.markups[i]))
+                throw std::invalid_argument("creative " + li.creatives[i].id.value + ": " + problem->field + ": " + problem->reason);
     }
     for (std::uint32_t i = 0; i < next; ++i)
         if (c->line_items_[i].present) by_index[i] = &c->line_items_[i].model;

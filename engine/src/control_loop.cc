@@ -57,11 +57,17 @@ void ControlLoop::start() {
         auto next_tick = std::chrono::steady_clock::now() + state_.settings.control_tick;
         while (running_.load(std::memory_order_relaxed)) {
             std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(kDrainEvery, state_.settings.control_tick));
-            if (std::chrono::steady_clock::now() < next_tick) {
+            // A new catalog (an admin change, a reload, an optimizer step)
+            // is ticked at once: a pause must not wait for the next tick
+            // while the shards keep the old live set.
+            const bool new_catalog = state_.catalog.version() != catalog_seen_;
+            const bool due = std::chrono::steady_clock::now() >= next_tick;
+            if (!due && !new_catalog) {
                 drain(state_.clock.now().time_since_epoch().count());
                 continue;
             }
             tick();
+            if (!due) continue;
             next_tick += state_.settings.control_tick;
             if (const auto now = std::chrono::steady_clock::now(); next_tick < now) next_tick = now + state_.settings.control_tick;
         }
@@ -78,6 +84,7 @@ void ControlLoop::stop() {
 
 void ControlLoop::tick() {
     const std::int64_t now = state_.clock.now().time_since_epoch().count();
+    catalog_seen_ = state_.catalog.version();  // before the load: a publish in between is ticked again
     catalog_ = state_.catalog.load();
     roll_day(now);
     drain(now);
@@ -145,12 +152,13 @@ void ControlLoop::apply(const ShardEvent& e) {
     if (e.line_item >= kMaxLineItems && !(outcome && e.line_item == kNoLineItem)) return;
     LineItemLedger no_line_item;  // receives the ledger counts of such outcomes (discarded)
     std::uint8_t creative = 0;
+    VariantChoice variants = kNoVariants;
     LineItemLedger& l = e.line_item < kMaxLineItems ? ledger_[e.line_item] : no_line_item;
     switch (e.kind) {
         case ShardEventKind::bid:
             ++l.bids;
             in_flight_.emplace(e.bid_key, InFlight{e.line_item, e.micros, e.t_us, e.shading_context, e.first_price});
-            site_stats_.note_bid(e.bid_key, e.line_item, e.site, e.score, e.creative);
+            site_stats_.note_bid(e.bid_key, e.line_item, e.site, e.score, e.creative, e.variants);
             note_shaded_bid(e);
             attribute(e);
             break;
@@ -163,7 +171,8 @@ void ControlLoop::apply(const ShardEvent& e) {
             ++l.wins;
             site_stats_.note_win(e.bid_key);
             if (online_) online_->note_win(e.bid_key, now_us_);
-            if (std::uint32_t li = 0; site_stats_.creative_of(e.bid_key, li, creative)) creatives_.record_impression(li, creative, e.t_us);
+            if (std::uint32_t li = 0; site_stats_.creative_of(e.bid_key, li, creative, &variants))
+                creatives_.record_impression(li, creative, e.t_us, variants);
             model_monitor_.on_win(site_stats_.score_of(e.bid_key));
             attribute(e);
             if (utc_day(e.t_us) != utc_day(now_us_))  // a late win: its spend belongs to its own day
@@ -205,7 +214,8 @@ void ControlLoop::apply(const ShardEvent& e) {
             if (e.kind == ShardEventKind::click) {
                 site_stats_.note_click(bid);
                 if (online_) online_->note_click(bid, now_us_);
-                if (std::uint32_t li = 0; site_stats_.creative_of(bid, li, creative)) creatives_.record_click(li, creative, e.t_us);
+                if (std::uint32_t li = 0; site_stats_.creative_of(bid, li, creative, &variants))
+                    creatives_.record_click(li, creative, e.t_us, variants);
                 model_monitor_.on_click(site_stats_.score_of(bid));
                 ++l.clicks;
             } else {
@@ -581,6 +591,7 @@ void ControlLoop::render_stats(std::int64_t now_us) {
             .field("notice_errors", read(c.notice_errors))
             .field("auth_refused", read(c.auth_refused))
             .field("events_dropped", read(c.events_dropped))
+            .field("bad_native_requests", read(c.bad_native_requests))
             .field("request_log_written", read(c.request_log_written))
             .field("request_log_skipped", read(c.request_log_skipped))
             .field("connections_open", read(c.connections_open))

@@ -96,6 +96,8 @@ void shard_families(Exposition& x, const EngineState& state) {
     per_shard("bidline_auth_refused_total", "Requests refused with 401 or 403 (API keys).", [](const ShardCounters& c) { return read(c.auth_refused); });
     per_shard("bidline_events_dropped_total", "Events dropped because the shard-to-control ring was full.",
               [](const ShardCounters& c) { return read(c.events_dropped); });
+    per_shard("bidline_bad_native_requests_total", "Native imps whose imp.native.request could not be read (their native creatives do not serve).",
+              [](const ShardCounters& c) { return read(c.bad_native_requests); });
     per_shard("bidline_request_log_written_total", "Bid requests logged with their decision.",
               [](const ShardCounters& c) { return read(c.request_log_written); });
     per_shard("bidline_request_log_skipped_total", "Sampled bid requests not logged because the log lane was full.",

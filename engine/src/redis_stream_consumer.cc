@@ -15,6 +15,7 @@
 #include "bidline/engine/json_writer.h"
 #include "bidline/engine/rate_limited_log.h"
 #include "bidline/engine/router.h"
+#include "bidline/engine/api_keys.h"
 #include "loopback_client.h"
 #include "redis_connection.h"
 
@@ -85,7 +86,9 @@ RedisStreamOptions parse_redis_stream_url(std::string_view url) {
 // client and where it is in the stream.
 struct RedisStreamConsumer::Worker {
     explicit Worker(RedisStreamConsumer& c)
-        : consumer(c), http(c.engine_host_, c.engine_port_), dead_letter_key(c.options_.key + ":rejected") {
+        : consumer(c), http(c.engine_host_, c.engine_port_), dead_letter_key(c.options_.key + ":rejected"),
+          headers(std::string(kConnectorHeader) +
+                  (c.options_.api_key.empty() ? "" : "Authorization: Bearer " + c.options_.api_key + "\r\n")) {
         endpoint.host = c.options_.host;
         endpoint.port = c.options_.port;
         endpoint.command_timeout = c.options_.block + std::chrono::seconds(3);
@@ -109,6 +112,7 @@ struct RedisStreamConsumer::Worker {
     LoopbackClient http;
     simdjson::dom::parser json;
     const std::string dead_letter_key;
+    const std::string headers;  // of every POST
     std::string cursor = "0";  // next pending entry to re-read, while `re_reading_pending`
     bool re_reading_pending = true;
     std::string body;  // reused per POST
@@ -227,7 +231,7 @@ Outcome RedisStreamConsumer::Worker::deliver_chunk(std::span<const StreamEntry> 
     while (!to_post.empty()) {
         body.clear();
         for (const StreamEntry* e : to_post) body.append(*e->event).push_back('\n');
-        const LoopbackResponse answer = http.request("POST", "/v1/events", body, kConnectorHeader);
+        const LoopbackResponse answer = http.request("POST", "/v1/events", body, headers);
         retry.clear();
         std::string problem;
         if (answer.status == 200 || answer.status == 400) {
@@ -448,7 +452,19 @@ std::string RedisStreamConsumer::render_json() const {
 std::unique_ptr<RedisStreamConsumer> make_redis_stream_consumer(EngineState& state, const CliArgs& args) {
     const std::optional<std::string> url = args.get("redis-stream");
     if (!url) return nullptr;
-    auto consumer = std::make_unique<RedisStreamConsumer>(parse_redis_stream_url(*url), state.clock,
+    RedisStreamOptions options = parse_redis_stream_url(*url);
+    if (state.api_keys && !state.api_keys->empty()) {
+        // The consumer is a connector of this engine like any other: it needs
+        // a key with the events scope. Its own, minted here, lives only in memory.
+        Scopes events;
+        events.add(Scope::events);
+        MintedKey minted = mint_api_key("redis-stream", events);
+        std::vector<ApiKey> keys = state.api_keys->keys();
+        keys.push_back(std::move(minted.entry));
+        state.api_keys = std::make_shared<const ApiKeyTable>(std::move(keys));
+        options.api_key = std::move(minted.key);
+    }
+    auto consumer = std::make_unique<RedisStreamConsumer>(std::move(options), state.clock,
                                                           state.settings.limits.max_body_bytes);
     RedisStreamConsumer& c = *consumer;
     state.routes.push_back(

@@ -49,16 +49,18 @@ models::OutcomeStats SiteStatsTable::lookup(std::uint32_t line_item, std::uint32
 SiteStatsBook::SiteStatsBook() : recent_(kRecentBids) {}
 
 void SiteStatsBook::note_bid(std::uint64_t bid_key, std::uint32_t line_item, std::uint32_t site, std::uint8_t score,
-                             std::uint8_t creative) {
+                             std::uint8_t creative, const VariantChoice& variants) {
     if (site == 0 && score == 0 && creative == 0xff) return;
-    recent_[slot_hash(bid_key) & (kRecentBids - 1)] = Recent{bid_key, line_item, site, score, creative};
+    recent_[slot_hash(bid_key) & (kRecentBids - 1)] = Recent{bid_key, line_item, site, score, creative, variants};
 }
 
-bool SiteStatsBook::creative_of(std::uint64_t bid_key, std::uint32_t& line_item, std::uint8_t& creative) const {
+bool SiteStatsBook::creative_of(std::uint64_t bid_key, std::uint32_t& line_item, std::uint8_t& creative,
+                                VariantChoice* variants) const {
     const Recent* r = recent(bid_key);
     if (r == nullptr || r->creative == 0xff) return false;
     line_item = r->line_item;
     creative = r->creative;
+    if (variants != nullptr) *variants = r->variants;
     return true;
 }
 

@@ -17,6 +17,10 @@ namespace bidline::test {
 CliRun run_bidline(const std::vector<std::string>& args) { return run_bidline(args, CliInput{}); }
 
 CliRun run_bidline(const std::vector<std::string>& args, const CliInput& input) {
+    return run_program(BIDLINE_BINARY, args, input);
+}
+
+CliRun run_program(const std::string& path, const std::vector<std::string>& args, const CliInput& input) {
     const ScratchDir dir("bidline-cli");
     const std::string out_path = (dir.path() / "stdout").string(), err_path = (dir.path() / "stderr").string();
     const std::string in_path = (dir.path() / "stdin").string();
@@ -25,7 +29,7 @@ CliRun run_bidline(const std::vector<std::string>& args, const CliInput& input) 
         in << input.stdin_text;
     }
     std::vector<char*> argv;
-    std::string binary = BIDLINE_BINARY;
+    std::string binary = path;
     argv.push_back(binary.data());
     std::vector<std::string> copy = args;
     for (std::string& a : copy) argv.push_back(a.data());

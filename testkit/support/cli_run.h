@@ -25,4 +25,7 @@ struct CliInput {
 };
 CliRun run_bidline(const std::vector<std::string>& args, const CliInput& input);
 
+// Any other program a user would run beside it (curl, openssl), by absolute path.
+CliRun run_program(const std::string& path, const std::vector<std::string>& args, const CliInput& input = {});
+
 }  // namespace bidline::test

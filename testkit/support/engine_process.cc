@@ -23,7 +23,7 @@ namespace bidline::test {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::string_view kListeningMarker = "listening on http://";
+constexpr std::string_view kListeningMarker = "listening on ";
 
 bool has_flag(const std::vector<std::string>& args, std::string_view flag) {
     return std::any_of(args.begin(), args.end(), [&](const std::string& a) {
@@ -140,6 +140,8 @@ void EngineProcess::wait_until_listening() {
             auto eol = text.find('\n', at);
             if (eol != std::string::npos) {
                 std::string address = text.substr(at + kListeningMarker.size(), eol - at - kListeningMarker.size());
+                if (const auto scheme = address.find("://"); scheme != std::string::npos)
+                    address.erase(0, scheme + 3);  // http://, or https:// with TLS
                 while (!address.empty() && (address.back() == '\r' || address.back() == '/')) address.pop_back();
                 auto colon = address.rfind(':');
                 int port = colon == std::string::npos ? 0 : std::atoi(address.c_str() + colon + 1);

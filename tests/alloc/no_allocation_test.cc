@@ -246,5 +246,107 @@ TEST(NoAllocation, LoggingEveryRequestWithItsDecisionAllocatesNothing) {
     EXPECT_GT(o.no_bids, 0u);
 }
 
+// A template line item (three slots, two variants each, slot bandits
+// published) and a native one, served banner imps, native imps the
+// creative answers, ones it cannot answer and unreadable native requests.
+Outcome serve_templates_and_native_counted() {
+    ManualClock clock(Timestamp{std::chrono::sys_days{std::chrono::year{2026} / 6 / 1}.time_since_epoch()});
+    const std::string toml = R"([engine]
+shards = 1
+[[advertiser]]
+id = "adv"
+domains = ["acme.example"]
+[[campaign]]
+id = "cmp"
+advertiser = "adv"
+daily_budget = 100000.0
+start = 2024-01-01
+end = 2035-12-31
+pacing = "asap"
+[[line_item]]
+id = "li-tpl"
+campaign = "cmp"
+[line_item.bid]
+strategy = "manual_cpm"
+cpm = 1.0
+[[line_item.creative]]
+id = "cr-tpl"
+format = "banner"
+w = 300
+h = 250
+markup = '<a href="{{landing}}"><img src="{{image}}"><b>{{headline}}</b></a><img src="https://t.example/p=${AUCTION_PRICE}">'
+[line_item.creative.slots]
+headline = ["Spring <sale> & more", "50% off ${AUCTION_PRICE}"]
+image = ["https://cdn.acme.example/a.png", "https://cdn.acme.example/b.png"]
+landing = ["https://acme.example/?a=1&b=2", "https://acme.example/spring"]
+[[line_item]]
+id = "li-native"
+campaign = "cmp"
+[line_item.bid]
+strategy = "manual_cpm"
+cpm = 1.0
+[[line_item.creative]]
+id = "cr-native"
+format = "native"
+markup = '{"native":{"assets":[{"id":1,"title":{"text":"Hello"}},{"img":{"url":"https://i.example/a.jpg","w":1200,"h":627}}],"link":{"url":"https://acme.example"}}}'
+)";
+    Config config = load_config_text(toml, "<alloc>");
+    EngineState state(config, clock);
+    ControlLoop control(state);
+    control.tick();
+    {
+        CreativeSelection creatives;
+        creatives.sync(*state.catalog.load());
+        for (std::uint8_t v = 0; v < 2; ++v)
+            creatives.record_click(0, 0, 0, VariantChoice{v, v, v, kNoVariant});
+        creatives.tick(0);
+        auto cs = std::make_shared<ControlState>(*state.control.load());
+        cs->creatives = creatives.published();
+        state.control.publish(std::move(cs));
+    }
+    Router router(state, *state.shards[0]);
+    auto native_imp = [](std::string_view escaped_request) {
+        return std::string(R"({"id":"r","imp":[{"id":"1","native":{"request":")") + std::string(escaped_request) +
+               R"("}}],"site":{"domain":"news.example"}})";
+    };
+    std::vector<std::string> wire = {
+        http_post(R"({"id":"r","imp":[{"id":"1","banner":{"w":300,"h":250}}],"site":{"domain":"news.example"}})"),
+        http_post(native_imp(R"({\"native\":{\"assets\":[{\"id\":5,\"required\":1,\"title\":{\"len\":25}},{\"id\":6,\"img\":{\"type\":3,\"wmin\":600,\"hmin\":300}}]}})")),
+        http_post(native_imp(R"({\"assets\":[{\"id\":5,\"required\":1,\"data\":{\"type\":1}}]})")),
+        http_post(native_imp(R"({\"assets\":[{\"id\":5,)")),
+    };
+    std::vector<std::string> buffers = wire;
+    std::uint64_t bids = 0, no_bids = 0;
+    auto serve = [&](int rounds) {
+        for (int r = 0; r < rounds; ++r) {
+            for (std::size_t k = 0; k < wire.size(); ++k) {
+                HttpRequest req;
+                if (parse_http_request(buffers[k].data(), buffers[k].size(), HttpLimits{}, req) != HttpParseStatus::complete)
+                    ADD_FAILURE() << "framing";
+                const RouteResponse resp = router.route(req, req.body, clock.now());
+                if (resp.status == 200) ++bids; else if (resp.status == 204) ++no_bids; else ADD_FAILURE() << resp.status << " " << k;
+            }
+            for (ShardEvent e; state.shards[0]->events.try_pop(e);) {}  // the control thread's part
+        }
+    };
+    serve(20);
+    router.refresh();
+    bids = no_bids = 0;
+    allocations = 0;
+    counting = true;
+    serve(100);
+    counting = false;
+    EXPECT_EQ(read(state.shards[0]->counters.bad_native_requests), 120u);
+    EXPECT_EQ(read(state.shards[0]->counters.no_bid[static_cast<int>(NoBidReason::native_assets)]), 240u);
+    return Outcome{allocations, bids, no_bids};
+}
+
+TEST(NoAllocation, NativeAssetMatchingAndTemplateRenderingAllocateNothing) {
+    const Outcome o = serve_templates_and_native_counted();
+    EXPECT_EQ(o.allocations, 0u) << "heap allocations in " << o.bids + o.no_bids << " requests";
+    EXPECT_EQ(o.bids, 200u);     // the banner template and the answered native imp
+    EXPECT_EQ(o.no_bids, 200u);  // the unanswerable and the unreadable native imps
+}
+
 }  // namespace
 }  // namespace bidline

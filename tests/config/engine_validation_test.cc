@@ -86,6 +86,23 @@ TEST(EngineValidation, NoticeBaseUrlMustBeHttp) {
     EXPECT_EQ(e.reason(), "must start with http:// or https://, got \"ftp://x\"");
 }
 
+TEST(EngineValidation, TlsCertificateAndKeyGoTogetherBesideTheFile) {
+    const ConfigError e = load_error("[engine]\ntls_cert = \"server.pem\"\n");
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_EQ(e.field(), "engine.tls_cert");
+    EXPECT_EQ(e.reason(), "tls_cert and tls_key go together: give both or neither");
+
+    const ConfigError empty = load_error("[engine]\ntls_cert = \"server.pem\"\ntls_key = \"\"\n");
+    EXPECT_EQ(empty.line(), 3);
+    EXPECT_EQ(empty.field(), "engine.tls_key");
+    EXPECT_EQ(empty.reason(), "must name a PEM file");
+
+    const auto path = config_test::write_temp_file("[engine]\ntls_cert = \"server.pem\"\ntls_key = \"/etc/k.pem\"\n");
+    const Config c = load_config_file(path);
+    EXPECT_EQ(c.engine.tls_cert, (path.parent_path() / "server.pem").string());  // relative: beside the file
+    EXPECT_EQ(c.engine.tls_key, "/etc/k.pem");
+}
+
 TEST(EngineValidation, LimitsArePositiveAndKnown) {
     const std::string text = "[engine]\n[engine.limits]\nmax_header_bytes = 8192\nmax_body_bytes = 0\n";
     const ConfigError e = load_error(text);

@@ -29,7 +29,8 @@ inline Timestamp test_noon() {
 struct CreativeSpec {
     std::string format = "banner";
     int w = 300, h = 250;
-    std::string extra;  // more TOML lines for the creative (categories, adomain, ...)
+    std::string extra;  // more TOML lines for the creative (categories, adomain, slots, ...)
+    std::string markup;  // empty: markup_for(format)
 };
 inline CreativeSpec banner(int w, int h, std::string extra = {}) { return {"banner", w, h, std::move(extra)}; }
 inline CreativeSpec video(std::string extra = {}) { return {"video", 640, 480, std::move(extra)}; }
@@ -50,7 +51,8 @@ inline std::string markup_for(const std::string& format, const std::string& li) 
     if (format == "video" || format == "audio")
         return "<VAST version=\"4.0\"><Ad id=\"" + li + "\"><Wrapper><AdSystem>test</AdSystem><VASTAdTagURI>https://ads.example/" +
                li + ".xml</VASTAdTagURI></Wrapper></Ad></VAST>";
-    if (format == "native") return "{\"assets\":[],\"link\":{\"url\":\"https://ads.example/" + li + "\"}}";
+    if (format == "native")
+        return "{\"assets\":[{\"id\":1,\"title\":{\"text\":\"" + li + "\"}}],\"link\":{\"url\":\"https://ads.example/" + li + "\"}}";
     return "<ad " + li + ">";
 }
 
@@ -64,7 +66,7 @@ inline std::string line_item_toml(const LineItemSpec& li) {
         t += "[[line_item.creative]]\nid = \"cr-" + li.id + "-" + std::to_string(k) + "\"\nformat = \"" + c.format +
              "\"\n";
         if (c.w != 0) t += "w = " + std::to_string(c.w) + "\nh = " + std::to_string(c.h) + "\n";
-        t += "markup = '" + markup_for(c.format, li.id) + "'\n" + c.extra + "\n";
+        t += "markup = '''" + (c.markup.empty() ? markup_for(c.format, li.id) : c.markup) + "'''\n" + c.extra + "\n";
     }
     return t;
 }

@@ -23,10 +23,12 @@
 
 #include "bidline/engine/cli_args.h"
 #include "bidline/engine/redis_stream_consumer.h"
+#include "support/cli_run.h"
 #include "support/engine_process.h"
 #include "support/fixtures.h"
 #include "support/http_client.h"
 #include "support/redis_server.h"
+#include "support/scratch_dir.h"
 #include "support/wall_clock.h"
 
 namespace bidline::test {
@@ -74,9 +76,10 @@ struct LedgerFigures {
     std::int64_t time_us = 0, wins = -1, clicks = -1, spend_total = -1;
 };
 
-LedgerFigures ledger(EngineProcess& engine) {
+// `auth`: the headers of a read key, when the engine has keys.
+LedgerFigures ledger(EngineProcess& engine, const HeaderList& auth = {}) {
     HttpClient c(engine.host(), engine.port());
-    const HttpResponse r = c.request("GET", "/v1/stats");
+    const HttpResponse r = c.request("GET", "/v1/stats", {}, auth);
     if (r.status != 200) throw std::runtime_error("GET /v1/stats: " + std::to_string(r.status) + " " + r.body);
     simdjson::dom::parser parser;
     simdjson::dom::element doc = parser.parse(r.body);
@@ -93,10 +96,10 @@ LedgerFigures ledger(EngineProcess& engine) {
 
 // The ledger as of a control tick that started after now: everything pushed
 // to the rings before this call is in it.
-LedgerFigures settled_ledger(EngineProcess& engine) {
+LedgerFigures settled_ledger(EngineProcess& engine, const HeaderList& auth = {}) {
     const std::int64_t after = now_us();
     LedgerFigures f;
-    EXPECT_TRUE(eventually([&] { return (f = ledger(engine)).time_us > after; })) << "no control tick";
+    EXPECT_TRUE(eventually([&] { return (f = ledger(engine, auth)).time_us > after; })) << "no control tick";
     return f;
 }
 
@@ -106,9 +109,9 @@ struct ConsumerFigures {
     std::string last_error;
 };
 
-ConsumerFigures consumer(EngineProcess& engine) {
+ConsumerFigures consumer(EngineProcess& engine, const HeaderList& auth = {}) {
     HttpClient c(engine.host(), engine.port());
-    const HttpResponse r = c.request("GET", "/v1/stats/redis_stream");
+    const HttpResponse r = c.request("GET", "/v1/stats/redis_stream", {}, auth);
     if (r.status != 200)
         throw std::runtime_error("GET /v1/stats/redis_stream: " + std::to_string(r.status) + " " + r.body);
     simdjson::dom::parser parser;
@@ -204,6 +207,30 @@ TEST(RedisStream, EveryEntryAppliedOnceAndAckedAfterDurability) {
     EXPECT_TRUE(c.retried == 0 || c.last_error.starts_with("engine overloaded")) << c.last_error;
     EXPECT_EQ(r.xlen("feed:rejected"), 0);
     EXPECT_TRUE(engine.stop().has_value());
+}
+
+TEST(RedisStream, WithApiKeysTheConsumerPostsWithItsOwnInMemoryKey) {
+    const ScratchDir dir("bidline-redis-keys");
+    const auto keys = dir.path() / "keys.txt";
+    const CliRun minted = run_bidline({"keys", "add", "--file", keys.string(), "--name", "dashboard", "--scopes", "read"});
+    ASSERT_EQ(minted.exit_code, 0) << minted.err;
+    const HeaderList reader{{"Authorization", "Bearer " + minted.out.substr(0, minted.out.find('\n'))}};
+    RedisServer redis;
+    std::vector<std::string> args = serve_args(redis, "keyed");
+    args.insert(args.end(), {"--api-keys", keys.string()});
+    EngineProcess engine(args);
+    ASSERT_TRUE(eventually([&] { return consumer(engine, reader).connected; })) << engine.describe();
+    RedisClient r(redis.host(), redis.port());
+    constexpr int kWins = 50;
+    for (int i = 1; i <= kWins; ++i) r.xadd("keyed", {{"event", win_line(i)}});
+
+    ASSERT_TRUE(eventually([&] { return consumer(engine, reader).acked == kWins; })) << engine.describe();
+    EXPECT_EQ(consumer(engine, reader).dead, 0) << "no 401s dead-lettered";
+    EXPECT_EQ(settled_ledger(engine, reader).wins, kWins);
+    // The key file still holds only the operator's key; the consumer's key is nowhere on disk or in the output.
+    EXPECT_EQ(run_bidline({"keys", "list", "--file", keys.string()}).out.find("redis-stream"), std::string::npos);
+    EXPECT_EQ(engine.captured_stdout().find("bl_"), std::string::npos);
+    EXPECT_EQ(engine.captured_stderr().find("bl_"), std::string::npos);
 }
 
 TEST(RedisStream, DuplicateEntriesCountOnce) {

@@ -77,6 +77,8 @@ Security (README.md, "Auth and credentials"):
                                  every route but /healthz and notices need Authorization: Bearer
   --credentials FILE             platform credentials sealed by `bidline credentials set`
   --credentials-key-file FILE    their key (64 hex digits); default: $BIDLINE_CREDENTIALS_KEY
+  --tls-cert FILE --tls-key FILE HTTPS on the listener: PEM certificate chain and key
+                                 ([engine] tls_cert, tls_key); the event stream port stays plain TCP
 Request log (bid requests with their decisions, in the event log):
   --log-requests off|sampled|full   default sampled ([engine.request_log] mode)
   --log-sample-rate F               share of requests when sampled (default 0.01)
@@ -94,7 +96,7 @@ void print_summary(const Config& c, const std::string& source) {
 int serve_command(const Args& argv_rest, char** argv, bool demo) {
     const CliArgs args(argv_rest, {"config", "host", "port", "shards", "data-dir", "stream-port", "io", "check-config", "rate", "seed", "duration",
                         "redis-stream", "budget-ledger", "node", "budget-lease-ttl-ms", "budget-lease-share", "optimizer-interval", "optimizer-min-days", "optimizer-max-change", "log-requests", "log-sample-rate", "adjustment-interval-ms",
-                        "api-keys", "credentials", "credentials-key-file"},
+                        "api-keys", "credentials", "credentials-key-file", "tls-cert", "tls-key"},
                        {"help", "optimizer-approval"});
     if (args.has("help")) {
         std::fputs(kServeHelp, stdout);
@@ -114,6 +116,10 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     if (args.has("shards")) config.engine.shards = static_cast<std::uint32_t>(args.integer("shards", 0, 1, 256));
     if (auto d = args.get("data-dir")) config.engine.data_dir = *d;
     if (auto k = args.get("api-keys")) config.engine.api_keys = *k;
+    if (auto c = args.get("tls-cert")) config.engine.tls_cert = *c;
+    if (auto k = args.get("tls-key")) config.engine.tls_key = *k;
+    if (config.engine.tls_cert.empty() != config.engine.tls_key.empty())
+        throw CliError("--tls-cert and --tls-key go together: give both or neither");
     const bool embedded_demo = demo || !args.has("config");
     // The embedded demo bids with the click model built into the binary.
     if (demo || !args.has("config")) use_demo_click_model(config);
@@ -147,8 +153,10 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
     const std::optional<CredentialStore> credentials = open_credentials(args);
     // Both post to this engine over loopback without a key (not yet: say so rather than 401 forever).
     if (state.api_keys && demo) throw CliError("--api-keys: demo's synthetic exchange sends no key; use serve");
-    if (state.api_keys && args.has("redis-stream"))
-        throw CliError("--redis-stream cannot be combined with API keys yet (the consumer posts without a key)");
+    // The loopback clients inside the process speak plain HTTP.
+    if (!config.engine.tls_cert.empty() && demo) throw CliError("--tls-cert: demo's synthetic exchange speaks plain HTTP; use serve");
+    if (!config.engine.tls_cert.empty() && args.has("redis-stream"))
+        throw CliError("--redis-stream cannot be combined with TLS on the listener yet (the consumer posts over plain HTTP)");
     state.io_backend = Server::io_backend();
     // Campaign statuses from the admin API's log, applied before anything bids (campaign_admin.h).
     CampaignAdmin admin(state, std::filesystem::path(config.engine.data_dir) / "admin");
@@ -202,7 +210,7 @@ int serve_command(const Args& argv_rest, char** argv, bool demo) {
 
     spdlog::info("bidline serving: {} shards, io backend {}, {} line items{}", state.shards.size(), state.io_backend,
                  config.campaigns.line_items.size(), demo || !args.has("config") ? " (embedded demo configuration)" : "");
-    std::printf("bidline: listening on http://%s:%u\n", config.engine.listen_host.c_str(), server.port());
+    std::printf("bidline: listening on %s://%s:%u\n", server.scheme().c_str(), config.engine.listen_host.c_str(), server.port());
     std::printf("bidline: %s\n", auth_line.c_str());
     if (credentials) std::printf("bidline: %zu platform credentials loaded (encrypted at rest)\n", credentials->names().size());
     if (const auto stream_port = server.stream_port())

@@ -29,9 +29,14 @@ std::int64_t us(std::chrono::milliseconds ms) { return ms.count() * 1000; }
 
 }  // namespace
 
-HttpConnection::HttpConnection(ShardServer& shard, asio::ip::tcp::socket socket)
+HttpConnection::HttpConnection(ShardServer& shard, asio::ip::tcp::socket socket, const TlsContext* tls)
     : shard_(shard), socket_(std::move(socket)), in_(new char[kInitialBuffer]), in_cap_(kInitialBuffer) {
     out_.reserve(16 * 1024);
+    if (tls != nullptr) {
+        tls_ = std::make_unique<TlsSession>(*tls);
+        cipher_in_.reset(new char[kReadChunk]);
+        wire_.reserve(16 * 1024);
+    }
 }
 
 void HttpConnection::start() {
@@ -72,6 +77,14 @@ void HttpConnection::drain() {
 void HttpConnection::close() {
     if (closed_) return;
     closed_ = true;
+    if (tls_ && !writing_) {
+        // close_notify, best effort: the answers carry their lengths, so a
+        // client that misses it has lost nothing.
+        tls_->close_notify();
+        std::string alert;
+        tls_->take_output(alert);
+        if (!alert.empty()) (void)::send(socket_.native_handle(), alert.data(), alert.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    }
     boost::system::error_code ignored;
     socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
@@ -110,12 +123,71 @@ void HttpConnection::wait_readable() {
 }
 
 HttpConnection::Received HttpConnection::receive() {
+    if (tls_) return receive_tls();
     const std::size_t want = std::min(in_cap_ - in_len_, kReadChunk);
     if (want == 0) {  // cannot happen: the parser rejects a request before it outgrows the buffer
         close();
         return Received::closed;
     }
-    iovec iov{in_.get() + in_len_, want};
+    std::size_t got = 0;
+    const Received r = recv_chunk(in_.get() + in_len_, want, got);
+    if (r != Received::data) return r;
+    in_len_ += got;
+    process();
+    return Received::data;
+}
+
+// Ciphertext in, plaintext into the request buffer. A read may bring only
+// part of a record, or only handshake messages, which are answered at once.
+HttpConnection::Received HttpConnection::receive_tls() {
+    if (in_len_ == in_cap_) {  // as above: cannot happen
+        close();
+        return Received::closed;
+    }
+    if (!tls_->has_input()) {
+        std::size_t got = 0;
+        const Received r = recv_chunk(cipher_in_.get(), kReadChunk, got);
+        if (r != Received::data) return r;
+        if (!tls_->started() && plain_http(cipher_in_[0])) return refuse_plain_http();
+        tls_->feed(cipher_in_.get(), got);
+    }
+    const TlsSession::Plain plain = tls_->read(in_.get() + in_len_, in_cap_ - in_len_);
+    if (plain.status == TlsSession::Status::failed || (plain.status == TlsSession::Status::closed && plain.bytes == 0)) {
+        close();
+        return Received::closed;
+    }
+    in_len_ += plain.bytes;
+    // Decrypted bytes left over (the buffer filled) are not in the socket:
+    // read them before waiting for it.
+    try_read_now_ = try_read_now_ || tls_->has_input();
+    if (plain.bytes > 0) {
+        process();
+        return Received::data;
+    }
+    if (tls_->has_output()) {  // the handshake speaks
+        write();
+        return Received::data;
+    }
+    return Received::would_block;
+}
+
+// A TLS connection opens with a handshake record (type 22); an HTTP/1.1
+// request opens with its method's first letter.
+bool HttpConnection::plain_http(char first_byte) { return first_byte >= 'A' && first_byte <= 'Z'; }
+
+// Someone sent plain HTTP to the HTTPS port: tell them so, in plain HTTP.
+HttpConnection::Received HttpConnection::refuse_plain_http() {
+    tls_.reset();
+    bump(shard_.resources().counters.http_errors);
+    respond_error(400, "https_required", "this port speaks HTTPS: use https://");
+    close_after_write_ = true;
+    write();
+    return Received::data;
+}
+
+// One recvmsg() of at most `want` bytes, with its arrival noted.
+HttpConnection::Received HttpConnection::recv_chunk(char* into, std::size_t want, std::size_t& got) {
+    iovec iov{into, want};
     msghdr msg{};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
@@ -135,8 +207,7 @@ HttpConnection::Received HttpConnection::receive() {
     note_arrival(msg);
     try_read_now_ = static_cast<std::size_t>(n) == want;
     ++turn_reads_;
-    in_len_ += static_cast<std::size_t>(n);
-    process();
+    got = static_cast<std::size_t>(n);
     return Received::data;
 }
 
@@ -344,10 +415,20 @@ void HttpConnection::write() {
     writing_ = true;
     turn_reads_ = 0;
     turn_shed_only_ = true;
-    asio::async_write(socket_, asio::buffer(out_),
+    if (tls_) {
+        if (!tls_->write(out_)) {
+            writing_ = false;
+            close();
+            return;
+        }
+        out_.clear();
+        tls_->take_output(wire_);
+    }
+    asio::async_write(socket_, asio::buffer(tls_ ? wire_ : out_),
                       [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
                           self->writing_ = false;
                           self->out_.clear();
+                          self->wire_.clear();
                           if (ec || self->close_after_write_) {
                               self->close();
                               return;

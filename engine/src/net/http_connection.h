@@ -13,6 +13,11 @@
 // before parsing (admission.h). A turn answers at most kMaxRequestsPerTurn
 // requests before writing, so a deep pipeline cannot starve other
 // connections or hold answers back.
+//
+// With TLS on the listener the same reads bring ciphertext, which a
+// TlsSession decrypts into the request buffer; answers are encrypted as
+// they are written. Everything between (framing, admission, routing) is
+// the same for both.
 #pragma once
 
 #include <sys/socket.h>
@@ -25,6 +30,7 @@
 
 #include "bidline/engine/http_request.h"
 #include "bidline/engine/router.h"
+#include "net/tls_session.h"
 
 namespace bidline::net {
 
@@ -32,7 +38,8 @@ class ShardServer;
 
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 public:
-    HttpConnection(ShardServer& shard, boost::asio::ip::tcp::socket socket);
+    // `tls` null: plain HTTP.
+    HttpConnection(ShardServer& shard, boost::asio::ip::tcp::socket socket, const TlsContext* tls);
     void start();
     // Called by the shard's sweep: closes the connection if its deadline passed.
     void check_deadline(std::int64_t now_us);
@@ -49,6 +56,10 @@ private:
     void read();
     void wait_readable();
     Received receive();
+    Received receive_tls();
+    Received recv_chunk(char* into, std::size_t want, std::size_t& got);
+    static bool plain_http(char first_byte);
+    Received refuse_plain_http();
     void note_arrival(const msghdr& msg);
     void process();
     void handle(const HttpRequest& req, std::int64_t arrival_us);
@@ -64,6 +75,9 @@ private:
     std::size_t in_len_ = 0;
     std::size_t in_cap_ = 0;
     std::string out_;
+    std::unique_ptr<TlsSession> tls_;
+    std::string wire_;                  // TLS: the ciphertext being written
+    std::unique_ptr<char[]> cipher_in_;  // TLS: one read of ciphertext
     bool writing_ = false;
     bool reading_ = false;
     bool close_after_write_ = false;

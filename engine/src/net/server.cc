@@ -9,6 +9,7 @@
 
 #include "net/event_stream_connection.h"
 #include "net/shard_server.h"
+#include "net/tls_context.h"
 
 namespace bidline {
 
@@ -34,13 +35,16 @@ const char* Server::io_backend() { return BIDLINE_IO_BACKEND; }
 
 void Server::start() {
     // The first shard binds (port 0 = pick one); the rest bind the same port.
-    std::uint16_t port = impl_->state.settings.listen_port;
-    for (auto& s : impl_->shards) port = s->listen(impl_->state.settings.listen_host, port);
+    const auto& settings = impl_->state.settings;
+    std::shared_ptr<const net::TlsContext> tls;
+    if (!settings.tls_cert.empty()) tls = net::TlsContext::load(settings.tls_cert, settings.tls_key);
+    std::uint16_t port = settings.listen_port;
+    for (auto& s : impl_->shards) port = s->listen(settings.listen_host, port, tls);
     impl_->port = port;
     // Notice URLs must name the port we really got; set before any shard
     // thread starts, since shards read it unsynchronised on every bid.
-    if (impl_->state.settings.notice_base_url.empty())
-        impl_->state.notice_base_url = "http://" + impl_->state.settings.listen_host + ":" + std::to_string(port);
+    if (settings.notice_base_url.empty())
+        impl_->state.notice_base_url = scheme() + "://" + settings.listen_host + ":" + std::to_string(port);
     if (const auto requested = impl_->state.settings.stream_port) {
         std::uint16_t sport = *requested;
         for (auto& s : impl_->shards)
@@ -61,6 +65,7 @@ void Server::start() {
 }
 
 std::uint16_t Server::port() const { return impl_->port; }
+std::string Server::scheme() const { return impl_->state.settings.tls_cert.empty() ? "http" : "https"; }
 std::optional<std::uint16_t> Server::stream_port() const { return impl_->stream_port; }
 
 void Server::stop(std::chrono::milliseconds grace) {

@@ -42,7 +42,8 @@ HttpLimits ShardServer::limits() const {
     return HttpLimits{state_.settings.limits.max_header_bytes, state_.settings.limits.max_body_bytes};
 }
 
-std::uint16_t ShardServer::listen(const std::string& host, std::uint16_t port) {
+std::uint16_t ShardServer::listen(const std::string& host, std::uint16_t port, std::shared_ptr<const TlsContext> tls) {
+    tls_ = std::move(tls);
     const tcp::endpoint ep(asio::ip::make_address(host), port);
     acceptor_.open(ep.protocol());
     acceptor_.set_option(tcp::acceptor::reuse_address(true));
@@ -99,7 +100,7 @@ void ShardServer::accept() {
             // buffer (HttpConnection); without them it counts from the read.
             const int on = 1;
             ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
-            auto c = std::make_shared<HttpConnection>(*this, std::move(socket));
+            auto c = std::make_shared<HttpConnection>(*this, std::move(socket), tls_.get());
             connections_.emplace(c.get(), c);
             resources_.counters.connections_open.store(connections_.size(), std::memory_order_relaxed);
             c->start();

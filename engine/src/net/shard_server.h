@@ -12,6 +12,7 @@
 #include "bidline/engine/http_request.h"
 #include "bidline/engine/router.h"
 #include "net/admission.h"
+#include "net/tls_context.h"
 
 namespace bidline::net {
 
@@ -27,8 +28,9 @@ public:
     ShardServer(const ShardServer&) = delete;
     ShardServer& operator=(const ShardServer&) = delete;
 
-    // Opens the SO_REUSEPORT listener; returns the bound port.
-    std::uint16_t listen(const std::string& host, std::uint16_t port);
+    // Opens the SO_REUSEPORT listener; returns the bound port. With `tls`,
+    // every connection it accepts speaks HTTPS.
+    std::uint16_t listen(const std::string& host, std::uint16_t port, std::shared_ptr<const TlsContext> tls = nullptr);
     // Opens the SO_REUSEPORT event stream listener; returns the bound port.
     // `progress` is shared by every shard and outlives the server.
     std::uint16_t listen_stream(const std::string& host, std::uint16_t port, StreamProgressTable& progress);
@@ -59,6 +61,7 @@ private:
     boost::asio::io_context io_{1};
     boost::asio::ip::tcp::acceptor acceptor_{io_};
     boost::asio::ip::tcp::acceptor stream_acceptor_{io_};
+    std::shared_ptr<const TlsContext> tls_;
     StreamProgressTable* stream_progress_ = nullptr;
     boost::asio::steady_timer sweep_timer_{io_};
     Router router_;

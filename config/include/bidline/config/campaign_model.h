@@ -62,6 +62,15 @@ struct BidSettings {
     bool shading = true;
 };
 
+// One component slot of a template creative: `{{name}}` in the markup is
+// replaced per request by one of `variants`, chosen by the slot's bandit
+// (config/README.md, "Dynamic creatives").
+struct TemplateSlot {
+    std::string name;
+    std::vector<std::string> variants;
+    bool operator==(const TemplateSlot&) const = default;
+};
+
 struct Creative {
     CreativeId id;
     MediaType format = MediaType::banner;
@@ -70,6 +79,7 @@ struct Creative {
     std::vector<std::string> categories;  // IAB content categories of the ad
     std::string markup;                 // adm template; may use ${AUCTION_PRICE} etc.
     std::string mime = "text/html";
+    std::vector<TemplateSlot> slots;    // non-empty: the markup is a template
 };
 
 struct LineItem {

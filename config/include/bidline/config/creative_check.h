@@ -15,10 +15,14 @@
 //   "native" wrapper): a JSON object with an "assets" list and a "link"
 //   object.
 //
+// - Templates and native assets compile (creative_markup.h), and the markup
+//   rendered with each slot's longest variant stays within the size limit.
+//
 // Macros such as ${AUCTION_PRICE} are plain text to all of these checks.
 // Pure; any thread.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -32,5 +36,8 @@ struct CreativeProblem {
 };
 
 std::optional<CreativeProblem> creative_problem(const Creative& creative);
+
+// The largest `adm` a creative of this format may have, in bytes.
+std::size_t markup_size_limit(MediaType format);
 
 }  // namespace bidline

@@ -50,6 +50,10 @@ struct EngineSettings {
     // Empty = no auth. Any key in it makes every route but /healthz and the
     // notice URLs need `Authorization: Bearer` (engine/README.md, "API keys").
     std::string api_keys;
+    // TLS on the HTTP listener: a PEM certificate chain and its PEM private
+    // key (relative to the configuration file); both or neither. Empty = plain HTTP.
+    std::string tls_cert;
+    std::string tls_key;
 };
 
 }  // namespace bidline

@@ -17,12 +17,15 @@
 #include "bidline/engine/candidate_scorer.h"
 #include "bidline/engine/recency_table.h"
 #include "bidline/engine/engine_state.h"
+#include "bidline/engine/native_request.h"
 #include "bidline/engine/openrtb_parser.h"
 #include "bidline/engine/targeting_index.h"
 #include "bidline/models/creative_bandit.h"
 #include "bidline/pacing/bid_value.h"
 
 namespace bidline {
+
+struct CreativeChoices;  // creative_selection.h
 
 // What the bid path placed for one imp (for replay and tests).
 struct PlacedBid {
@@ -42,19 +45,49 @@ struct BidAnswer {
     std::string_view body;       // valid until the next handle()
 };
 
+// One imp's native request as the bid path checks native creatives
+// against it: read on the first native creative that needs it, then kept
+// for the request (the chosen creative's assets are answered again when
+// its adm is rendered). Per request, shard thread only.
+class ImpNativeAssets {
+public:
+    enum class State : std::uint8_t { unread, readable, unreadable };
+    ImpNativeAssets() = default;
+    ImpNativeAssets(NativeRequestReader* reader, std::string_view escaped, Counter* unreadable_count)
+        : reader_(reader), escaped_(escaped), unreadable_count_(unreadable_count) {}
+
+    // Whether `offers` answer the request's required assets (`answer`: how).
+    bool answer(std::span<const NativeOffer> offers, NativeAnswer& answer) noexcept;
+    // A native creative failed: its assets, or an unreadable request.
+    bool rejected() const { return rejected_; }
+
+private:
+    NativeRequestReader* reader_ = nullptr;
+    std::string_view escaped_;
+    Counter* unreadable_count_ = nullptr;
+    State state_ = State::unread;
+    bool rejected_ = false;
+    NativeAsks asks_;
+};
+
 // A creative of the line item that its targeted media allow, that the
 // request's bcat/badv do not block, and that fits the imp (a banner of one
-// of its sizes, or any size when responsive); its size in w, h. Null when
-// none fits. With a bandit (and its RNG): Thompson sampling among those that
-// fit; without (/v1/predict, a line item with one creative): the first.
+// of its sizes, or any size when responsive; a native creative whose
+// assets answer the native request, when `native` is given); its size in
+// w, h. Null when none fits. With a bandit (and its RNG): Thompson sampling
+// among those that fit; without (/v1/predict, a line item with one
+// creative): the first.
 const Creative* pick_creative(const CompiledLineItem& li, const BidRequestView& request, const ImpView& imp,
                               std::uint16_t& w, std::uint16_t& h,
                               const models::CreativeBanditSnapshot* bandit = nullptr,
-                              models::Xorshift64Star* rng = nullptr);
+                              models::Xorshift64Star* rng = nullptr, ImpNativeAssets* native = nullptr);
 
 class BidPath {
 public:
     static constexpr std::size_t kResponseCapacity = 64 * 1024;
+    // Rendered adms (templates, native) of one response: no more can fit
+    // in the response itself.
+    static constexpr std::size_t kRenderCapacity = kResponseCapacity;
 
     BidPath(EngineState& state, ShardResources& shard);
 
@@ -91,6 +124,7 @@ private:
         double pctr = 0;                   // 0 = not scored
         std::uint8_t score = 0;            // ShardEvent::score
         bool has_row = false;              // scored: its feature row went to the pick's row
+        VariantChoice variants = kNoVariants;  // template creatives: the variant per slot
     };
 
     BidAnswer bad_request(const OpenRtbError& err);
@@ -105,6 +139,12 @@ private:
     bool price(Candidate& c, const Scores& scores, double floor_cpm, std::string_view site,
                std::span<const Candidate> chosen, NoBidReason& why);
     ModelCounters& model_counters() { return shard_.models; }
+    // A variant per slot of a template creative: the slot bandit's sample,
+    // uniform before the first snapshot.
+    VariantChoice choose_variants(const CompiledLineItem& li, const Creative& creative, const CreativeChoices* choices);
+    // The adm of a chosen candidate: the markup, or rendered into render_
+    // (templates, native); false when it does not fit.
+    bool adm_of(const Candidate& best, const CompiledLineItem& li, std::size_t imp, std::string_view& adm);
     // Whether the campaign's holdout experiment holds this request's user
     // out; reports the user to the control thread once per request and
     // campaign (and rarely again: a small cache of recent reports).
@@ -144,6 +184,10 @@ private:
     std::array<std::array<char, 20>, 8> bid_ids_{};
     std::array<char, 20> response_id_{};
     std::unique_ptr<char[]> response_;
+    NativeRequestReader native_reader_;
+    std::array<ImpNativeAssets, 8> imp_native_{};  // per imp of this request
+    std::unique_ptr<char[]> render_;
+    std::size_t render_used_ = 0;
 };
 
 }  // namespace bidline

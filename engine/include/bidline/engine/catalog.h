@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bidline/config/campaign_model.h"
+#include "bidline/config/creative_markup.h"
 #include "bidline/engine/targeting_index.h"
 
 namespace bidline {
@@ -42,6 +43,9 @@ struct CompiledLineItem {
     LineItem model;
     const CompiledCampaign* campaign = nullptr;
     bool present = false;  // false for indices of removed line items (holes)
+    // Per creative (model.creatives order): its markup compiled for serving
+    // (templates, native assets).
+    std::vector<CreativeMarkup> markups;
 };
 
 class Catalog {

@@ -292,6 +292,7 @@ private:
 
     EngineState& state_;
     std::shared_ptr<const Catalog> catalog_;
+    std::uint64_t catalog_seen_ = 0;  // state_.catalog.version() of the last tick's catalog
     std::vector<LineItemLedger> ledger_;
     std::unordered_map<std::uint64_t, InFlight> in_flight_;
     SiteStatsBook site_stats_;                      // line item × site history for the model features

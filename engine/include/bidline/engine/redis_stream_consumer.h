@@ -57,6 +57,9 @@ struct RedisStreamOptions {
     std::chrono::milliseconds block{500};  // XREADGROUP BLOCK: also bounds how long stop() waits
     std::chrono::milliseconds backoff_min{50};
     std::chrono::milliseconds backoff_max{5000};
+    // With API keys on, the Bearer key it posts with: minted in memory at
+    // start (scope events, connector "redis-stream"), never stored or printed.
+    std::string api_key;
 };
 
 // Parses `redis://HOST[:PORT]/STREAM_KEY[?group=G&consumer=C&start=0|$]`.
@@ -119,7 +122,8 @@ private:
 
 // `serve --redis-stream URL`: null without the flag. Registers
 // GET /v1/stats/redis_stream, so call it before the server starts; start the
-// consumer once the server listens.
+// consumer once the server listens. With API keys installed, adds the
+// consumer's own in-memory key to state.api_keys.
 std::unique_ptr<RedisStreamConsumer> make_redis_stream_consumer(EngineState& state, const CliArgs& args);
 
 }  // namespace bidline

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "bidline/engine/engine_state.h"
 
@@ -21,9 +22,12 @@ public:
     ~Server();
 
     // Binds every shard's listener (port 0 picks a free port, shared by all
-    // shards) and starts the shard threads. Throws on bind failure.
+    // shards) and starts the shard threads. Throws on bind failure, and when
+    // settings.tls_cert / tls_key cannot be loaded.
     void start();
     std::uint16_t port() const;
+    // "https" when settings.tls_cert is set, else "http".
+    std::string scheme() const;
     // The binary event stream port, when settings.stream_port asked for one
     // (every shard listens on it too, SO_REUSEPORT).
     std::optional<std::uint16_t> stream_port() const;

@@ -30,6 +30,7 @@ enum class NoBidReason : std::uint8_t {
     tmax,             // could not answer within tmax
     response_too_large,
     holdout,          // every candidate's campaign holds this user out (experiment)
+    native_assets,    // no native creative answers the native request's required assets (or it is unreadable)
     count_
 };
 std::string_view to_string(NoBidReason);
@@ -74,6 +75,7 @@ struct alignas(kCacheLine) ShardCounters {
     Counter notice_errors{};
     Counter auth_refused{};     // 401 and 403 once API keys are configured
     Counter events_dropped{};   // shard -> control ring full (counted, never silent)
+    Counter bad_native_requests{};  // imp.native.request unreadable (once per imp a native creative met)
     Counter request_log_written{};  // bid requests logged with their decision
     Counter request_log_skipped{};  // sampled, but the log's lane was full (bidding never waits)
     Counter connections_open{};

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 
+#include "bidline/config/creative_markup.h"
 #include "bidline/models/feature_builder.h"
 
 namespace bidline {
@@ -49,6 +50,10 @@ struct ShardEvent {
     // Bids only: the index of the creative served among the line item's
     // creatives (0xff: unknown), for creative selection's counts.
     std::uint8_t creative = 0xff;
+    // Bids only: the variant served per slot of a template creative
+    // (kNoVariant: none), so that its wins and clicks reach the slot bandits.
+    // Sits in what would be padding before `user`.
+    VariantChoice variants = kNoVariants;
     // experiments::id_key of the user (experiment_user; conversions that
     // carry a user id); 0 = no user.
     std::uint64_t user = 0;

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bidline/config/creative_markup.h"
 #include "bidline/models/feature_builder.h"
 
 namespace bidline {
@@ -49,12 +50,13 @@ public:
     SiteStatsBook();
     // `score`: the bid's ShardEvent::score, handed back by score_of() for
     // the model monitor's live calibration.
-    // `creative`: ShardEvent::creative, handed back by creative_of().
+    // `creative`, `variants`: ShardEvent's, handed back by creative_of().
     void note_bid(std::uint64_t bid_key, std::uint32_t line_item, std::uint32_t site, std::uint8_t score,
-                  std::uint8_t creative = 0xff);
+                  std::uint8_t creative = 0xff, const VariantChoice& variants = kNoVariants);
     std::uint8_t score_of(std::uint64_t bid_key) const;
     // The line item and creative of a recent bid; false when forgotten or unknown.
-    bool creative_of(std::uint64_t bid_key, std::uint32_t& line_item, std::uint8_t& creative) const;
+    bool creative_of(std::uint64_t bid_key, std::uint32_t& line_item, std::uint8_t& creative,
+                     VariantChoice* variants = nullptr) const;
     void note_win(std::uint64_t bid_key);
     void note_click(std::uint64_t bid_key);
     void note_conversion(std::uint64_t bid_key);
@@ -66,6 +68,7 @@ private:
         std::uint32_t line_item = 0, site = 0;
         std::uint8_t score = 0;
         std::uint8_t creative = 0xff;
+        VariantChoice variants = kNoVariants;
     };
     const Recent* recent(std::uint64_t bid_key) const;
     SiteCounts* counts_of(std::uint64_t bid_key, bool& known);
