@@ -20,7 +20,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::string kBannerRequest = test::request_json(test::kBannerImp, test::kSite);
+const std::string kStateBannerRequest = test::request_json(test::kBannerImp, test::kSite);
 
 TEST(PacingStateFile, RoundTripsEveryFieldExactly) {
     PacingState s;
@@ -104,7 +104,7 @@ Config even_config() {
 void bid_flat_out(test::TestEngine& e, int ticks) {
     for (int t = 0; t < ticks; ++t) {
         for (int k = 0; k < 200; ++k) {
-            const BidAnswer a = e.bids.handle(kBannerRequest, e.clock.now(), nullptr, ResponseMode::decide_only);
+            const BidAnswer a = e.bids.handle(kStateBannerRequest, e.clock.now(), nullptr, ResponseMode::decide_only);
             if (a.status != 200) continue;
             for (const PlacedBid& b : e.bids.last_bids())
                 ASSERT_TRUE(e.shard.events.try_push({ShardEventKind::win, 0, e.shard.id, e.index_of("mrec"), b.bid_key,

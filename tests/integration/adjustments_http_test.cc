@@ -290,7 +290,7 @@ TEST(AdjustmentsHttp, AKilledEngineRestartedOnItsDataDirKeepsTheLogAndResendsNot
         ASSERT_TRUE(await_adjustment(engine, bid_of("display")));
         before = get_page(c, "?since=0&limit=10000").adjustments;
         engine.send_signal(SIGKILL);
-        ASSERT_TRUE(engine.wait_exit(5s));
+        ASSERT_TRUE(engine.wait_exit(30s));
     }
     std::uint64_t last_before = 0;
     std::int64_t search_bid = 0;

@@ -237,7 +237,7 @@ TEST(AdminEntitiesHttp, EveryAcknowledgedEntityAndVersionSurvivesKillDashNine) {
         ASSERT_EQ(send(c, "PATCH", "/v1/campaigns/spring", R"({"daily_budget":75})", "\"1\"").status, 200);
         ASSERT_EQ(set_campaign_status(c, "spring", "pending_review").status, 200);
         engine.send_signal(SIGKILL);
-        ASSERT_TRUE(engine.wait_exit(5s).has_value());
+        ASSERT_TRUE(engine.wait_exit(30s).has_value());
     }
     EngineProcess engine({"serve", "--config", config.string(), "--data-dir", data_dir});
     HttpClient c(engine.host(), engine.port());

@@ -125,7 +125,7 @@ TEST(EventsIngest, KillNineLosesNoAcknowledgedEventAndRetriesCountOnce) {
             }
         }
         killer.join();
-        ASSERT_TRUE(engine.wait_exit(std::chrono::seconds(5)).has_value());
+        ASSERT_TRUE(engine.wait_exit(std::chrono::seconds(30)).has_value());
     }
     ASSERT_GT(acked_events, 0u) << "the engine should have acknowledged some batches before the kill";
 

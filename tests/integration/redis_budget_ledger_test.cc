@@ -606,7 +606,7 @@ TEST(RedisBudgetLedgerEngines, AnEngineKilledHoldingALeaseFreesItAfterTheTtl) {
     ASSERT_EQ(field(client, key, "spend:victim"), victim_spend);
     ASSERT_EQ(field(client, key, "lease:victim"), kVictimLease);
     victim->send_signal(SIGKILL);
-    ASSERT_TRUE(victim->wait_exit(5s));
+    ASSERT_TRUE(victim->wait_exit(30s));
 
     // The survivors bid on; the victim's lease blocks budget only until its ttl.
     run_until_spent({&xa, &xb}, 3000ms);

@@ -83,7 +83,12 @@ void ShardServer::run() {
 }
 
 void ShardServer::accept() {
-    acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
+    // Into a member socket rather than Asio's moving accept: an accept
+    // still queued when the io_context goes is destroyed after the socket
+    // service, and the moving form then builds a socket on that dead
+    // service (UBSan at an engine's exit); this form touches nothing.
+    acceptor_.async_accept(peer_, [this](const boost::system::error_code& ec) {
+        tcp::socket socket = std::move(peer_);
         if (ec) {
             if (ec == asio::error::operation_aborted || stopping_) return;
             accept();  // e.g. EMFILE: keep serving the connections we have
@@ -110,7 +115,8 @@ void ShardServer::accept() {
 }
 
 void ShardServer::accept_stream() {
-    stream_acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
+    stream_acceptor_.async_accept(stream_peer_, [this](const boost::system::error_code& ec) {  // as in accept()
+        tcp::socket socket = std::move(stream_peer_);
         if (ec) {
             if (ec == asio::error::operation_aborted || stopping_) return;
             accept_stream();

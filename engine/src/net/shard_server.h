@@ -61,6 +61,8 @@ private:
     boost::asio::io_context io_{1};
     boost::asio::ip::tcp::acceptor acceptor_{io_};
     boost::asio::ip::tcp::acceptor stream_acceptor_{io_};
+    boost::asio::ip::tcp::socket peer_{io_};         // what the pending accepts fill
+    boost::asio::ip::tcp::socket stream_peer_{io_};
     std::shared_ptr<const TlsContext> tls_;
     StreamProgressTable* stream_progress_ = nullptr;
     boost::asio::steady_timer sweep_timer_{io_};
