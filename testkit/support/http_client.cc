@@ -119,6 +119,12 @@ void HttpClient::connect() {
     if (fd_ < 0) throw HttpError("connect " + host_ + ":" + port_text + ": " + last_error);
 }
 
+HttpResponse HttpClient::post_bid(std::string_view body, const HeaderList& headers) {
+    HttpResponse r = request("POST", "/openrtb2/bid", body, headers);
+    for (int retry = 0; retry < 5 && r.headers.get("Bidline-Shed"); ++retry) r = request("POST", "/openrtb2/bid", body, headers);
+    return r;
+}
+
 HttpResponse HttpClient::request(std::string_view method, std::string_view path, std::string_view body,
                                  const HeaderList& headers) {
     // A keep-alive connection the server has since closed reads as EOF: open a

@@ -63,6 +63,12 @@ public:
     HttpResponse request(std::string_view method, std::string_view path, std::string_view body = {},
                          const HeaderList& headers = {});
 
+    // A bid request (POST /openrtb2/bid), sent again (at most 5 times) while
+    // the engine sheds it unread: a 204 with Bidline-Shed means it waited past
+    // half its deadline (a busy machine, a sanitizer build) and says nothing
+    // about the request itself.
+    HttpResponse post_bid(std::string_view body, const HeaderList& headers = {});
+
     // Writes bytes exactly as given. Stops early, without error, if the server
     // answers or closes mid-write: a server may reject a body before reading it.
     void send_raw(std::string_view bytes);

@@ -61,13 +61,8 @@ void launch_spring_campaign(HttpClient& c) {
     }
 }
 
-// A request shed unread (Bidline-Shed: a busy machine, a sanitizer) says
-// nothing about the catalog: sent again.
 bool bids_with(HttpClient& c, std::string_view creative) {
-    const std::string request = read_file(simple_banner_request_file());
-    HttpResponse r = c.request("POST", "/openrtb2/bid", request);
-    for (int retry = 0; retry < 5 && r.headers.get("Bidline-Shed"); ++retry)
-        r = c.request("POST", "/openrtb2/bid", request);
+    const HttpResponse r = c.post_bid(read_file(simple_banner_request_file()));
     return r.status == 200 && r.body.find(creative) != std::string::npos;
 }
 

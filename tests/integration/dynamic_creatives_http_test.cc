@@ -60,10 +60,7 @@ struct Bid {
 Bid bid(HttpClient& http, const std::string& imp, int n) {
     const std::string body = R"({"id":"r)" + std::to_string(n) + R"(","imp":[)" + imp +
                              R"(],"site":{"domain":"news.example"},"user":{"id":"u)" + std::to_string(n) + R"("}})";
-    auto r = http.request("POST", "/openrtb2/bid", body);
-    // A 204 shed unread (Bidline-Shed: it waited past half its deadline on a
-    // busy machine, under a sanitizer) is no decision on the imp: sent again.
-    for (int retry = 0; retry < 5 && r.headers.get("Bidline-Shed"); ++retry) r = http.request("POST", "/openrtb2/bid", body);
+    const auto r = http.post_bid(body);
     Bid b{r.status, {}, {}, {}};
     if (r.status != 200) return b;
     simdjson::dom::parser p;
