@@ -18,7 +18,7 @@ constexpr std::size_t kWidth = models::kFeatureCount;
 // feature of every row would cost more than scoring it.
 constexpr std::uint64_t kDriftSampleEvery = 16;
 
-bool needs(BidStrategy s, ModelRole r) {
+constexpr bool needs(BidStrategy s, ModelRole r) {
     switch (r) {
         case ModelRole::click: return s != BidStrategy::manual_cpm;
         case ModelRole::conversion:
@@ -27,6 +27,25 @@ bool needs(BidStrategy s, ModelRole r) {
     }
     return false;
 }
+
+// How many roles a strategy's bid needs. The needs nest (value ⊂
+// conversion ⊂ click), so the candidates needing role r are exactly those
+// needing more than r roles: in rows sorted by this count, every role
+// scores a prefix.
+constexpr std::size_t roles_needed(BidStrategy s) {
+    std::size_t n = 0;
+    while (n < kModelRoles && needs(s, static_cast<ModelRole>(n))) ++n;
+    return n;
+}
+
+constexpr bool needs_nest() {
+    for (auto s = static_cast<std::uint8_t>(BidStrategy::manual_cpm); s <= static_cast<std::uint8_t>(BidStrategy::max_conversions); ++s)
+        for (std::size_t r = 0; r < kModelRoles; ++r)
+            if (needs(static_cast<BidStrategy>(s), static_cast<ModelRole>(r)) != (r < roles_needed(static_cast<BidStrategy>(s))))
+                return false;
+    return true;
+}
+static_assert(needs_nest(), "each role's candidates must be a prefix of the need-ordered rows");
 
 std::size_t slot(ModelRole r, bool candidate) { return static_cast<std::size_t>(r) * 2 + (candidate ? 1 : 0); }
 
@@ -74,11 +93,31 @@ void CandidateScorer::score(std::span<const ScoringCandidate> candidates, const 
     const std::size_t n = candidates.size();
     used_ = {};
     shadowed_ = {};
-    std::array<bool, kModelRoles> wanted{};
+    // Rows in need order: candidates needing more roles first (a counting sort).
+    std::array<std::uint8_t, kBatch> needed;
+    std::array<std::size_t, kModelRoles + 1> next{};  // first free row per count, filled below
+    for (std::size_t i = 0; i < n; ++i) {
+        needed[i] = static_cast<std::uint8_t>(
+            roles_needed(catalog.line_item(LineItemIndex{candidates[i].line_item}).model.bid.strategy));
+        ++next[needed[i]];
+    }
+    std::array<std::size_t, kModelRoles> rows{};  // per role: how many leading rows it scores
+    for (std::size_t k = kModelRoles + 1, first = 0; k-- > 0;) {
+        const std::size_t count = next[k];
+        next[k] = first;
+        first += count;
+        for (std::size_t r = 0; r < k; ++r) rows[r] = first;
+    }
+    if (scored_rows_ == ScoredRows::all)
+        for (std::size_t& m : rows) m = m > 0 ? n : 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        row_at_[i] = static_cast<std::uint8_t>(next[needed[i]]++);
+        candidate_of_[row_at_[i]] = static_cast<std::uint8_t>(i);
+    }
+
     for (std::size_t i = 0; i < n; ++i) {
         const ScoringCandidate& c = candidates[i];
         const CompiledLineItem& li = catalog.line_item(LineItemIndex{c.line_item});
-        for (std::size_t r = 0; r < kModelRoles; ++r) wanted[r] = wanted[r] || needs(li.model.bid.strategy, static_cast<ModelRole>(r));
         models::FeatureContext ctx = context_;
         ctx.utc_offset_minutes = control.utc_offset_of(c.line_item);
         if (c.w != 0 || c.h != 0) {
@@ -88,8 +127,8 @@ void CandidateScorer::score(std::span<const ScoringCandidate> candidates, const 
         ctx.line_item_id = fnv1a(li.model.id.value);
         ctx.creative_id = c.creative ? fnv1a(c.creative->id.value) : 0;
         if (control.site_stats) ctx.stats = control.site_stats->lookup(c.line_item, site_);
-        float* row = rows_.data() + i * kWidth;
-        if (i > 0) std::memcpy(row, rows_.data(), kWidth * sizeof(float));  // the request's slots
+        float* row = rows_.data() + row_at_[i] * kWidth;
+        if (row_at_[i] > 0) std::memcpy(row, rows_.data(), kWidth * sizeof(float));  // the request's slots
         models::FeatureBuilder::build_candidate_slots(ctx, std::span<float, kWidth>(row, kWidth));
         ScoredCandidate& s = out[i];
         s = ScoredCandidate{};
@@ -99,7 +138,7 @@ void CandidateScorer::score(std::span<const ScoringCandidate> candidates, const 
         s.scores.pcvr = ctx.stats.present ? ctx.stats.prior_cvr : models::kPriorCvr;
         s.scores.value = control.conversion_value_of(c.line_item);
     }
-    if (set_ && n > 0) score_with_trees(n, wanted, out);
+    if (set_ && rows[0] > 0) score_with_trees(rows, out);
     if (control.online) blend_online(*control.online, candidates, catalog, out);
     if (counters_)
         for (std::size_t i = 0; i < n; ++i)
@@ -140,11 +179,12 @@ void CandidateScorer::blend_online(const OnlineModel& online, std::span<const Sc
     }
 }
 
-void CandidateScorer::score_with_trees(std::size_t n, const std::array<bool, kModelRoles>& wanted,
+void CandidateScorer::score_with_trees(const std::array<std::size_t, kModelRoles>& rows,
                                        std::span<ScoredCandidate> out) {
     const auto started = counters_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     for (std::size_t r = 0; r < kModelRoles; ++r) {
-        if (!wanted[r]) continue;
+        const std::size_t n = rows[r];
+        if (n == 0) continue;
         const auto role = static_cast<ModelRole>(r);
         bool by_candidate = false;
         const ServedModel* m = pick(role, by_candidate);
@@ -155,7 +195,7 @@ void CandidateScorer::score_with_trees(std::size_t n, const std::array<bool, kMo
         for (std::size_t i = 0; i < n; ++i) {
             const double p = out_[i];
             sum += p;
-            ScoredCandidate& s = out[i];
+            ScoredCandidate& s = out[candidate_of_[i]];
             switch (role) {
                 case ModelRole::click:
                     s.scores.present = true;
@@ -180,7 +220,7 @@ void CandidateScorer::score_with_trees(std::size_t n, const std::array<bool, kMo
             shadowed_[r] = rm.candidate.version;
             double shadow_sum = 0;
             for (std::size_t i = 0; i < n; ++i) {
-                out[i].shadow[r] = out_[i];
+                out[candidate_of_[i]].shadow[r] = out_[i];
                 shadow_sum += out_[i];
             }
             if (counters_) {

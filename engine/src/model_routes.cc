@@ -151,7 +151,7 @@ RouteResponse predict(EngineState& state, const HttpRequest& req, std::string_vi
 
     const auto started = std::chrono::steady_clock::now();
     const std::int64_t now_us = state.clock.now().time_since_epoch().count();
-    CandidateScorer scorer(nullptr);
+    CandidateScorer scorer(nullptr, ScoredRows::all);
     scorer.use(set);
     const std::string_view user = !request.user.id.empty() ? request.user.id : request.device.ifa;
     scorer.assign(user.empty() ? request.id : user);

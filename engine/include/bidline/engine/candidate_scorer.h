@@ -13,6 +13,11 @@
 // then blend into pCTR/pCVR, or score alone a line item they know well
 // when no tree model does.
 //
+// Which rows a model scores: on the bid path only the candidates whose bid
+// needs that role (a manual CPM bid needs none), so the trees, most of the
+// bid path's time, walk no row for nothing; /v1/predict scores every
+// candidate of a batch that needs the role at all (ScoredRows::all).
+//
 // One per shard (and one per /v1/predict call). Steady state allocates
 // nothing; use() allocates scratch when a new model set arrives.
 #pragma once
@@ -49,12 +54,15 @@ struct ScoredCandidate {
     std::array<float, kModelRoles> shadow{};  // shadow predictions (NaN = none)
 };
 
+enum class ScoredRows : std::uint8_t { needed_by_bid, all };
+
 class CandidateScorer {
 public:
     static constexpr std::size_t kBatch = 16;
 
     // `counters` may be null (tools, /v1/predict).
-    explicit CandidateScorer(ModelCounters* counters) : counters_(counters) {}
+    explicit CandidateScorer(ModelCounters* counters, ScoredRows scored = ScoredRows::needed_by_bid)
+        : counters_(counters), scored_rows_(scored) {}
 
     // Between requests: follows a newly published model set.
     void use(std::shared_ptr<const ModelSet> set);
@@ -71,7 +79,8 @@ public:
 
     // The feature row of candidate i of the last score() (for tools and tests).
     std::span<const float, models::kFeatureCount> row(std::size_t i) const {
-        return std::span<const float, models::kFeatureCount>(rows_.data() + i * models::kFeatureCount, models::kFeatureCount);
+        return std::span<const float, models::kFeatureCount>(rows_.data() + row_at_[i] * models::kFeatureCount,
+                                                             models::kFeatureCount);
     }
     // Which version scored each role for the last score() (0 = none).
     std::uint32_t version_used(ModelRole r) const { return used_[static_cast<std::size_t>(r)]; }
@@ -79,12 +88,13 @@ public:
 
 private:
     const ServedModel* pick(ModelRole r, bool& by_candidate) const;
-    void score_with_trees(std::size_t n, const std::array<bool, kModelRoles>& wanted, std::span<ScoredCandidate> out);
+    void score_with_trees(const std::array<std::size_t, kModelRoles>& rows, std::span<ScoredCandidate> out);
     void blend_online(const OnlineModel& online, std::span<const ScoringCandidate> candidates, const Catalog& catalog,
                       std::span<ScoredCandidate> out);
     void count_drift(const ServedModel& click, float score);
 
     ModelCounters* counters_;
+    ScoredRows scored_rows_;
     std::shared_ptr<const ModelSet> set_;
     std::array<models::ScoringScratch, kModelRoles * 2> scratch_{};  // [role][active, candidate]
     std::array<bool, kModelRoles> ab_{};      // this request is scored by the candidate
@@ -95,6 +105,9 @@ private:
     std::int64_t now_us_ = 0;
     std::uint64_t drift_tick_ = 0;
     alignas(64) std::array<float, kBatch * models::kFeatureCount> rows_{};
+    // Rows sit in need order (see score()): candidate i's row is row_at_[i],
+    // row p belongs to candidate_of_[p].
+    std::array<std::uint8_t, kBatch> row_at_{}, candidate_of_{};
     std::array<float, kBatch> out_{};
 };
 
