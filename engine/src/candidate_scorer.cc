@@ -39,10 +39,12 @@ constexpr std::size_t roles_needed(BidStrategy s) {
 }
 
 constexpr bool needs_nest() {
-    for (auto s = static_cast<std::uint8_t>(BidStrategy::manual_cpm); s <= static_cast<std::uint8_t>(BidStrategy::max_conversions); ++s)
+    for (auto code = static_cast<int>(BidStrategy::manual_cpm); code <= static_cast<int>(BidStrategy::max_conversions);
+         ++code) {
+        const auto s = static_cast<BidStrategy>(code);
         for (std::size_t r = 0; r < kModelRoles; ++r)
-            if (needs(static_cast<BidStrategy>(s), static_cast<ModelRole>(r)) != (r < roles_needed(static_cast<BidStrategy>(s))))
-                return false;
+            if (needs(s, static_cast<ModelRole>(r)) != (r < roles_needed(s))) return false;
+    }
     return true;
 }
 static_assert(needs_nest(), "each role's candidates must be a prefix of the need-ordered rows");

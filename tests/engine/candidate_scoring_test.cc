@@ -26,8 +26,10 @@ Config config_with_scored_and_manual_line_items() {
     t += test::line_item_toml(LineItemSpec{.id = "li-cpm", .cpm = "50.0"});
     t += "[[line_item]]\nid = \"li-cpc\"\ncampaign = \"cmp\"\n"
          "[line_item.bid]\nstrategy = \"manual_cpc\"\ncpc = 0.5\n"
-         "[[line_item.creative]]\nid = \"cr-li-cpc-0\"\nformat = \"banner\"\nw = 300\nh = 250\nmarkup = '''<ad li-cpc>'''\n\n";
-    t += "[models]\nclick = \"" + (std::filesystem::path(BIDLINE_SOURCE_DIR) / "config/demo/models/click").string() + "\"\n";
+         "[[line_item.creative]]\nid = \"cr-li-cpc-0\"\nformat = \"banner\"\nw = 300\nh = 250\n"
+         "markup = '''<ad li-cpc>'''\n\n";
+    const std::filesystem::path model = std::filesystem::path(BIDLINE_SOURCE_DIR) / "config/demo/models/click";
+    t += "[models]\nclick = \"" + model.string() + "\"\n";
     return load_config_text(t, "<test>");
 }
 
@@ -43,7 +45,7 @@ TEST(CandidateScoring, OnlyTheCandidatesWhoseBidNeedsTheModelAreScored) {
     ASSERT_EQ(a.status, 200);
     ASSERT_EQ(e.bids.last_bids().size(), 1u);
     EXPECT_EQ(e.bids.last_bids()[0].line_item, e.index_of("li-cpm"));
-    EXPECT_EQ(e.bids.last_bids()[0].pctr, 0.0);  // the winner was never scored
+    EXPECT_EQ(e.bids.last_bids()[0].pctr, 0.0);            // the winner was never scored
     EXPECT_EQ(read(e.shard.models.slots[0][0].rows), 1u);  // li-cpc's row alone
 }
 
