@@ -241,10 +241,10 @@ TEST(AdjustmentsHttp, ManagedLineItemsNeverBid) {
                R"(}}],"site":{"domain":"news.example"}})";
     };
     for (int i = 0; i < 20; ++i) {
-        const HttpResponse managed = c.request("POST", "/openrtb2/bid", request(300, 250), json);
+        const HttpResponse managed = c.post_bid(request(300, 250), json);
         EXPECT_EQ(managed.status, 204) << managed.body;
     }
-    const HttpResponse own = c.request("POST", "/openrtb2/bid", request(728, 90), json);
+    const HttpResponse own = c.post_bid(request(728, 90), json);
     EXPECT_EQ(own.status, 200) << own.body << engine.describe();
     EXPECT_EQ(own.body.find("search-li"), std::string::npos);
 }

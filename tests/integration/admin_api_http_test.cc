@@ -33,7 +33,7 @@ TEST(AdminApiHttp, PauseAndResumeWithIfMatchAuditedAndEffectiveAtOnce) {
     EngineProcess engine({"serve", "--config", config.string()});
     HttpClient c(engine.host(), engine.port());
     const std::string request = read_file(simple_banner_request_file());
-    ASSERT_EQ(c.request("POST", "/openrtb2/bid", request).status, 200);
+    ASSERT_EQ(c.post_bid(request).status, 200);
 
     HttpResponse r = c.request("GET", "/v1/campaigns/cmp");
     ASSERT_EQ(r.status, 200) << r.body;
@@ -46,7 +46,7 @@ TEST(AdminApiHttp, PauseAndResumeWithIfMatchAuditedAndEffectiveAtOnce) {
     EXPECT_EQ(r.headers.get("ETag"), "\"2\"");
     EXPECT_NE(r.body.find(R"("status":"paused","version":2)"), std::string::npos) << r.body;
     // The new catalog is live at once: no more bids.
-    EXPECT_TRUE(eventually([&] { return c.request("POST", "/openrtb2/bid", request).status == 204; }));
+    EXPECT_TRUE(eventually([&] { return c.post_bid(request).status == 204; }));
 
     r = set_status(c, "active", "\"1\"");
     EXPECT_EQ(r.status, 412) << r.body;
@@ -65,7 +65,7 @@ TEST(AdminApiHttp, PauseAndResumeWithIfMatchAuditedAndEffectiveAtOnce) {
 
     r = set_status(c, "active", "\"2\"");
     ASSERT_EQ(r.status, 200) << r.body;
-    EXPECT_TRUE(eventually([&] { return c.request("POST", "/openrtb2/bid", request).status == 200; }));
+    EXPECT_TRUE(eventually([&] { return c.post_bid(request).status == 200; }));
 
     r = c.request("GET", "/v1/audit");
     ASSERT_EQ(r.status, 200);
@@ -100,7 +100,7 @@ TEST(AdminApiHttp, StatusesAndTheAuditLogSurviveKillDashNine) {
     HttpClient c(engine.host(), engine.port());
     const HttpResponse r = c.request("GET", "/v1/campaigns/cmp");
     EXPECT_NE(r.body.find(R"("status":"completed","version":3)"), std::string::npos) << r.body;
-    EXPECT_EQ(c.request("POST", "/openrtb2/bid", read_file(simple_banner_request_file())).status, 204)
+    EXPECT_EQ(c.post_bid(read_file(simple_banner_request_file())).status, 204)
         << "a completed campaign does not bid after the restart either";
     simdjson::dom::parser p;
     EXPECT_EQ(p.parse(c.request("GET", "/v1/audit").body)["entries"].get_array().size(), 2u);
@@ -116,7 +116,7 @@ TEST(AdminApiHttp, AReloadedConfigurationKeepsTheWorkflowsPause) {
     ASSERT_EQ(set_status(c, "paused").status, 200);
     // A 204 the engine decided, not one it shed unread (Bidline-Shed) on a busy machine before the pause was in.
     ASSERT_TRUE(eventually([&] {
-        const HttpResponse r = c.request("POST", "/openrtb2/bid", request);
+        const HttpResponse r = c.post_bid(request);
         return r.status == 204 && !r.headers.get("Bidline-Shed");
     }));
     write_mini_config("admin-reload.toml", MiniConfig{.daily_budget = 200.0});  // the file says nothing of pauses
@@ -127,7 +127,7 @@ TEST(AdminApiHttp, AReloadedConfigurationKeepsTheWorkflowsPause) {
     EXPECT_NE(c.request("GET", "/v1/campaigns/cmp").body.find(R"("status":"paused")"), std::string::npos);
     // Across the next control ticks (250 ms each) the campaign stays out of the auctions.
     const auto until = std::chrono::steady_clock::now() + 800ms;
-    while (std::chrono::steady_clock::now() < until) ASSERT_EQ(c.request("POST", "/openrtb2/bid", request).status, 204);
+    while (std::chrono::steady_clock::now() < until) ASSERT_EQ(c.post_bid(request).status, 204);
 }
 
 }  // namespace

@@ -149,7 +149,7 @@ TEST(AlertsHttp, BudgetSpentEarlyIsShownLoggedPostedWithRetriesAndResolvedWhenRa
     while (spend_today(c) < 48'000) {
         ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "spend never reached 96 % of the budget";
         for (int k = 0; k < 10; ++k) {
-            const HttpResponse bid = c.request("POST", "/openrtb2/bid", request);
+            const HttpResponse bid = c.post_bid(request);
             if (bid.status == 200) {
                 ASSERT_EQ(c.request("GET", win_notice_path(bid.body)).status, 200);
             }

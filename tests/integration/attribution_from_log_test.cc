@@ -46,7 +46,7 @@ public:
         const std::string body = R"({"id":"r)" + std::to_string(++requests_) +
                                  R"(","imp":[{"id":"1","banner":{"w":300,"h":250}}],"site":{"domain":")" + campaign +
                                  R"(.example"},"user":{"id":")" + user + R"("}})";
-        const auto r = http_.request("POST", "/openrtb2/bid", body);
+        const auto r = http_.post_bid(body);
         EXPECT_EQ(r.status, 200) << r.body;
         simdjson::dom::parser p;
         const std::string bid(p.parse(r.body)["seatbid"].at(0)["bid"].at(0)["id"].get_string().value());

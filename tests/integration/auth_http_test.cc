@@ -66,22 +66,22 @@ TEST(AuthHttp, EveryRouteButHealthAndNoticesNeedsAKeyWithItsScope) {
 
     EXPECT_EQ(c.request("GET", "/healthz").status, 200);
 
-    const HttpResponse anonymous = c.request("POST", "/openrtb2/bid", request);
+    const HttpResponse anonymous = c.post_bid(request);
     EXPECT_EQ(anonymous.status, 401) << anonymous.body;
     EXPECT_EQ(anonymous.headers.get("WWW-Authenticate"), "Bearer realm=\"bidline\"");
     EXPECT_EQ(error_code(anonymous), "unauthorized");
     std::string forged = bidder;
     forged.back() = forged.back() == 'a' ? 'b' : 'a';
-    EXPECT_EQ(c.request("POST", "/openrtb2/bid", request, bearer(forged)).status, 401);
-    EXPECT_EQ(c.request("POST", "/openrtb2/bid", request, {{"Authorization", "Basic Ym9iOnNlY3JldA=="}}).status, 401);
+    EXPECT_EQ(c.post_bid(request, bearer(forged)).status, 401);
+    EXPECT_EQ(c.post_bid(request, {{"Authorization", "Basic Ym9iOnNlY3JldA=="}}).status, 401);
 
-    const HttpResponse wrong_scope = c.request("POST", "/openrtb2/bid", request, bearer(feeder));
+    const HttpResponse wrong_scope = c.post_bid(request, bearer(feeder));
     EXPECT_EQ(wrong_scope.status, 403);
     EXPECT_EQ(error_code(wrong_scope), "forbidden");
     EXPECT_NE(wrong_scope.body.find(R"(the API key \"feeds\" lacks the scope \"bid\")"), std::string::npos)
         << wrong_scope.body;
 
-    const HttpResponse bid = c.request("POST", "/openrtb2/bid", request, bearer(bidder));
+    const HttpResponse bid = c.post_bid(request, bearer(bidder));
     ASSERT_EQ(bid.status, 200) << bid.body;
 
     // The win notice of that bid, as an exchange fires it: no header at all.
@@ -164,8 +164,8 @@ TEST(AuthHttp, TheKeyFileHoldsNoKeyAndARemovedKeyStopsWorking) {
     EngineProcess engine({"serve", "--api-keys", file.string()});
     HttpClient c(engine.host(), engine.port());
     const std::string request = read_file(simple_banner_request_file());
-    EXPECT_EQ(c.request("POST", "/openrtb2/bid", request, bearer(gone)).status, 401);
-    EXPECT_EQ(c.request("POST", "/openrtb2/bid", request, bearer(kept)).status, 200);
+    EXPECT_EQ(c.post_bid(request, bearer(gone)).status, 401);
+    EXPECT_EQ(c.post_bid(request, bearer(kept)).status, 200);
 }
 
 TEST(AuthHttp, BadKeyInputIsAClearError) {

@@ -23,7 +23,7 @@ const std::string kRequest =
     R"({"id":"r","imp":[{"id":"1","banner":{"w":300,"h":250}}],"site":{"domain":"news.example.com"}})";
 
 double price(HttpClient& http) {
-    const auto r = http.request("POST", "/openrtb2/bid", kRequest);
+    const auto r = http.post_bid(kRequest);
     EXPECT_EQ(r.status, 200) << r.body;
     if (r.status != 200) return 0;
     simdjson::dom::parser p;

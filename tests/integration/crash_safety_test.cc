@@ -62,7 +62,7 @@ struct Exchange {
         while (!stop.load() && no_bids < no_bid_limit) {
             std::string url;
             try {
-                const HttpResponse bid = c.request("POST", "/openrtb2/bid", request);
+                const HttpResponse bid = c.post_bid(request);
                 if (bid.status != 200) {
                     ++no_bids;
                     continue;

@@ -31,7 +31,7 @@ struct Served {
 
 // `required`: a no-bid fails the test (else it gives an empty Served).
 Served bid(HttpClient& http, int n, bool required = true) {
-    const auto r = http.request("POST", "/openrtb2/bid", request(n));
+    const auto r = http.post_bid(request(n));
     if (required) {
         EXPECT_EQ(r.status, 200) << r.body;
     }

@@ -124,7 +124,7 @@ TEST_F(DemoModel, ServeWithoutConfigBidsWithTheEmbeddedClickModel) {
 
     test::HttpResponse bid;
     for (int attempt = 0; attempt < 100; ++attempt) {  // the first control tick grants the budget lease
-        bid = http.request("POST", "/openrtb2/bid", request);
+        bid = http.post_bid(request);
         if (bid.status != 204) break;
         usleep(20'000);
     }

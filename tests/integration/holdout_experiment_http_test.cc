@@ -62,7 +62,7 @@ TEST(HoldoutExperimentHttp, HeldOutUsersGetNoBidAndStatsMeasureTheLift) {
         // Every user comes twice (user.id, then the same id as device.ifa): one user, one group.
         for (const std::string& who : {R"(,"user":{"id":")" + user_id(n) + R"("})",
                                        R"(,"device":{"ifa":")" + user_id(n) + R"("})"}) {
-            const auto r = http.request("POST", "/openrtb2/bid", request(n, who));
+            const auto r = http.post_bid(request(n, who));
             ASSERT_EQ(r.status, held_out(n) ? 204 : 200) << user_id(n) << ": " << r.body;
             if (r.status != 200) continue;
             simdjson::dom::parser p;
@@ -75,7 +75,7 @@ TEST(HoldoutExperimentHttp, HeldOutUsersGetNoBidAndStatsMeasureTheLift) {
     ASSERT_GT(holdout_users, 40);  // ~60 of 200 by the hash
     ASSERT_LT(holdout_users, 80);
     // No user id: nobody to hold out or measure, so always bid for.
-    EXPECT_EQ(http.request("POST", "/openrtb2/bid", request(kUsers, "")).status, 200);
+    EXPECT_EQ(http.post_bid(request(kUsers, "")).status, 200);
 
     // Conversions by user, no bid: each converting user once at 10.00 and
     // once more at 5.00 (two conversions, one converter); a repeated event

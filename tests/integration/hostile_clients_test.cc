@@ -54,7 +54,7 @@ TEST(HostileClients, HeaderFloodsAre431AndOthersAreStillServed) {
     EXPECT_TRUE(answer.starts_with("HTTP/1.1 431")) << answer.substr(0, 200);
 
     // The well-behaved connection was never disturbed.
-    EXPECT_EQ(good.request("POST", "/openrtb2/bid", bid_request()).status, 200);
+    EXPECT_EQ(good.post_bid(bid_request()).status, 200);
 }
 
 TEST(HostileClients, ConnectionFloodIsRefusedBeyondTheLimitWithBoundedMemory) {
@@ -62,7 +62,7 @@ TEST(HostileClients, ConnectionFloodIsRefusedBeyondTheLimitWithBoundedMemory) {
     config.engine = "shards = 1\n[engine.limits]\nmax_connections_per_shard = 64\n";
     EngineProcess engine({"serve", "--config", write_mini_config("connection_flood.toml", config).string()});
     HttpClient good(engine.host(), engine.port());
-    ASSERT_EQ(good.request("POST", "/openrtb2/bid", bid_request()).status, 200);
+    ASSERT_EQ(good.post_bid(bid_request()).status, 200);
     const long rss_before = rss_kb(engine.pid());
 
     // 500 connections that never send a byte: the engine keeps at most the limit.
@@ -93,7 +93,7 @@ TEST(HostileClients, ConnectionFloodIsRefusedBeyondTheLimitWithBoundedMemory) {
     EXPECT_LT(refused, 500) << "connections within the limit are served";
 
     // The connection that was open before the flood is still served.
-    EXPECT_EQ(good.request("POST", "/openrtb2/bid", bid_request()).status, 200);
+    EXPECT_EQ(good.post_bid(bid_request()).status, 200);
     const long rss_after = rss_kb(engine.pid());
     ASSERT_GT(rss_before, 0);
     EXPECT_LT(rss_after - rss_before, 32 * 1024) << "memory grew by " << (rss_after - rss_before) << " kB";

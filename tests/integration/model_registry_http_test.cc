@@ -121,7 +121,7 @@ TEST_F(ModelRegistryHttp, BidsArePricedFromTheClickModelAndPredictExplainsThem) 
 
     // max_clicks values a click at $1: bid = multiplier × pCTR × 1000 CPM,
     // never the $1 fallback CPM.
-    const auto bid = http.request("POST", "/openrtb2/bid", request_for(1));
+    const auto bid = http.post_bid(request_for(1));
     ASSERT_EQ(bid.status, 200) << bid.body;
     simdjson::dom::parser p;
     const double price = parse(p, bid.body)["seatbid"].at(0)["bid"].at(0)["price"].get_double().value();
@@ -188,7 +188,7 @@ TEST_F(ModelRegistryHttp, ShadowScoresWithoutBiddingAndAbBidsOnItsShare) {
     ASSERT_EQ(http.request("POST", "/v1/models/click/versions", R"({"path":")" + (dir_ / "b").string() + R"("})").status, 201);
     ASSERT_EQ(http.request("POST", "/v1/models/click/candidate", R"({"version":2,"mode":"shadow","share":1.0})").status, 200);
     int answered = 0;
-    for (int i = 0; i < 50; ++i) answered += http.request("POST", "/openrtb2/bid", request_for(i)).status == 200;
+    for (int i = 0; i < 50; ++i) answered += http.post_bid(request_for(i)).status == 200;
     ASSERT_EQ(answered, 50);
     const auto [rows_a, bids_a] = version_rows_bids(http, 1, 50);
     const auto [rows_b, bids_b] = version_rows_bids(http, 2, 50);
@@ -200,7 +200,7 @@ TEST_F(ModelRegistryHttp, ShadowScoresWithoutBiddingAndAbBidsOnItsShare) {
     // A/B on half the users: both versions bid, split by a stable hash of the user.
     ASSERT_EQ(http.request("POST", "/v1/models/click/candidate",
                            R"({"version":2,"mode":"ab","share":0.5,"experiment":"ctr-v2"})").status, 200);
-    for (int i = 0; i < 200; ++i) ASSERT_EQ(http.request("POST", "/openrtb2/bid", request_for(1000 + i)).status, 200);
+    for (int i = 0; i < 200; ++i) ASSERT_EQ(http.post_bid(request_for(1000 + i)).status, 200);
     // The two versions' stats are published by the same tick but read one
     // after the other, so wait until the pair covers all 250 bids.
     std::uint64_t bids_a2 = 0, bids_b2 = 0;
@@ -232,7 +232,7 @@ TEST_F(ModelRegistryHttp, AStaleModelFallsBackToTheConservativeBid) {
     c.cpm = 1.0;
     EngineProcess engine({"serve", "--config", test::write_mini_config("models_stale.toml", c).string()});
     HttpClient http(engine.host(), engine.port());
-    const auto bid = http.request("POST", "/openrtb2/bid", request_for(1));
+    const auto bid = http.post_bid(request_for(1));
     ASSERT_EQ(bid.status, 200) << bid.body;
     simdjson::dom::parser p;
     const double price = parse(p, bid.body)["seatbid"].at(0)["bid"].at(0)["price"].get_double().value();

@@ -45,7 +45,7 @@ struct Bid {
 };
 
 Bid bid(HttpClient& http, const std::string& site, int n) {
-    const auto r = http.request("POST", "/openrtb2/bid", request(site, n));
+    const auto r = http.post_bid(request(site, n));
     EXPECT_EQ(r.status, 200) << r.body;
     if (r.status != 200) return {};
     simdjson::dom::parser p;

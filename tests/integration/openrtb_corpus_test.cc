@@ -196,7 +196,7 @@ std::vector<Outcome> post_all(EngineProcess& engine, const std::vector<std::file
         } else {
             try {
                 auto r =
-                    client.request("POST", "/openrtb2/bid", read_file(file), {{"Content-Type", "application/json"}});
+                    client.post_bid(read_file(file), {{"Content-Type", "application/json"}});
                 o.status = r.status;
                 o.body = std::move(r.body);
                 failures_in_a_row = 0;
@@ -291,7 +291,7 @@ std::optional<std::vector<Outcome>> OpenRtbCorpus::prebid_outcomes_;
 TEST_F(OpenRtbCorpus, SimpleBannerExampleOf26GetsABid) {
     HttpClient client(engine_->host(), engine_->port());
     const std::string request = read_file(simple_banner_request_file());
-    auto r = client.request("POST", "/openrtb2/bid", request, {{"Content-Type", "application/json"}});
+    auto r = client.post_bid(request, {{"Content-Type", "application/json"}});
     ASSERT_EQ(r.status, 200) << r.body;
     auto facts = facts_of(request);
     ASSERT_TRUE(facts);
@@ -300,7 +300,7 @@ TEST_F(OpenRtbCorpus, SimpleBannerExampleOf26GetsABid) {
 
 TEST_F(OpenRtbCorpus, EchoesTheOpenRtbVersionHeader) {
     HttpClient client(engine_->host(), engine_->port());
-    auto r = client.request("POST", "/openrtb2/bid", read_file(simple_banner_request_file()),
+    auto r = client.post_bid(read_file(simple_banner_request_file()),
                             {{"Content-Type", "application/json"}, {"X-OpenRTB-Version", "2.6"}});
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.headers.get("x-openrtb-version").value_or("<absent>"), "2.6");

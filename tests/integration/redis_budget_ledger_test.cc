@@ -457,7 +457,7 @@ private:
             const std::string request = read_file(simple_banner_request_file());
             simdjson::dom::parser parser;
             while (go_.load()) {
-                const HttpResponse r = c.request("POST", "/openrtb2/bid", request);
+                const HttpResponse r = c.post_bid(request);
                 if (r.status != 200) {
                     std::this_thread::sleep_for(1ms);
                     continue;

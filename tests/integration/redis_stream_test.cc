@@ -373,7 +373,7 @@ TEST(RedisStream, EngineBidsWhileRedisIsAwayAndCatchesUpAfter) {
     const std::string bid = read_file(simple_banner_request_file());
     const auto bids_are_answered = [&] {
         HttpClient c(engine.host(), engine.port());
-        const int status = c.request("POST", "/openrtb2/bid", bid, {{"Content-Type", "application/json"}}).status;
+        const int status = c.post_bid(bid, {{"Content-Type", "application/json"}}).status;
         return status == 200 || status == 204;
     };
 

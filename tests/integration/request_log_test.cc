@@ -65,20 +65,27 @@ std::vector<std::string> logged_requests(const std::string& log_cat_out) {
 }
 
 TEST(RequestLog, FullModeLogsEveryRequestWithItsDecision) {
-    EngineProcess engine({"serve", "--shards", "2", "--log-requests", "full"});
+    // asap with a large budget: not the demo's even pacing, whose leases
+    // right after the advertiser's midnight (05:00 UTC) cover four bids.
+    MiniConfig config;
+    config.engine = "shards = 2\n";
+    config.daily_budget = 10000;
+    config.campaign_extra = "pacing = \"asap\"\n";
+    config.cpm = 5.0;
+    EngineProcess engine({"serve", "--config", write_mini_config("full_request_log.toml", config).string(), "--log-requests", "full"});
     HttpClient c(engine.host(), engine.port());
     std::vector<std::string> bid_ids;
     for (int i = 0; i < 6; ++i) {
-        HttpResponse r = c.request("POST", "/openrtb2/bid", banner_request("req-" + std::to_string(i)));
+        HttpResponse r = c.post_bid(banner_request("req-" + std::to_string(i)));
         ASSERT_EQ(r.status, 200) << r.body;
         bid_ids.push_back(bid_of(r.body).bid_id);
     }
-    HttpResponse bad = c.request("POST", "/openrtb2/bid", "{\"id\": 7");
+    HttpResponse bad = c.post_bid("{\"id\": 7");
     ASSERT_EQ(bad.status, 400);
     std::string expensive = banner_request("floor-too-high");
     const std::string floor = "\"bidfloor\": 0.03";
     expensive.replace(expensive.find(floor), floor.size(), "\"bidfloor\": 900");
-    HttpResponse none = c.request("POST", "/openrtb2/bid", expensive);
+    HttpResponse none = c.post_bid(expensive);
     ASSERT_EQ(none.status, 204) << none.body;
     // /v1/stats counts what went to the log (rendered each control tick).
     std::int64_t written = 0;
@@ -135,7 +142,7 @@ TEST(RequestLog, OffLogsNothingAndSampledLogsAShare) {
         EngineProcess engine({"serve", "--shards", "1", "--log-requests", mode, "--log-sample-rate", "0.5"});
         HttpClient c(engine.host(), engine.port());
         for (int i = 0; i < 200; ++i)
-            ASSERT_NE(c.request("POST", "/openrtb2/bid", banner_request("s-" + std::to_string(i))).status, 400);
+            ASSERT_NE(c.post_bid(banner_request("s-" + std::to_string(i))).status, 400);
         ASSERT_TRUE(engine.stop().value_or(ExitStatus{}).clean()) << engine.describe();
         const CliRun cat = run_bidline({"log", "cat", (engine.data_dir() / "events").string()});
         ASSERT_EQ(cat.exit_code, 0) << cat.err;
@@ -161,11 +168,11 @@ TEST(NativeReplay, ReproducesTheHandComputedOutcome) {
     HttpClient c(engine.host(), engine.port());
     std::vector<PlacedBid> bids;
     for (int i = 0; i < 12; ++i) {
-        HttpResponse r = c.request("POST", "/openrtb2/bid", banner_request("auction-" + std::to_string(i)));
+        HttpResponse r = c.post_bid(banner_request("auction-" + std::to_string(i)));
         ASSERT_EQ(r.status, 200) << r.body;
         bids.push_back(bid_of(r.body));
     }
-    ASSERT_EQ(c.request("POST", "/openrtb2/bid", "not json").status, 400);
+    ASSERT_EQ(c.post_bid("not json").status, 400);
     const double win_prices[8] = {1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5};
     for (int i = 0; i < 8; ++i) ASSERT_EQ(c.request("GET", with_price(bids[i].nurl_path, win_prices[i])).status, 200);
     std::string events;
