@@ -64,15 +64,21 @@ std::vector<std::string> logged_requests(const std::string& log_cat_out) {
     return out;
 }
 
-TEST(RequestLog, FullModeLogsEveryRequestWithItsDecision) {
-    // asap with a large budget: not the demo's even pacing, whose leases
-    // right after the advertiser's midnight (05:00 UTC) cover four bids.
+// An engine logging every request (two shards) on one line item at CPM 5.00,
+// paced asap with a large budget: leases never stop a test's bids (the demo
+// book's even pacing, right after its advertiser's midnight at 05:00 UTC,
+// leases a shard four bids).
+EngineProcess logging_engine_on_asap_book(std::string_view file_name) {
     MiniConfig config;
     config.engine = "shards = 2\n";
     config.daily_budget = 10000;
     config.campaign_extra = "pacing = \"asap\"\n";
     config.cpm = 5.0;
-    EngineProcess engine({"serve", "--config", write_mini_config("full_request_log.toml", config).string(), "--log-requests", "full"});
+    return EngineProcess({"serve", "--config", write_mini_config(file_name, config).string(), "--log-requests", "full"});
+}
+
+TEST(RequestLog, FullModeLogsEveryRequestWithItsDecision) {
+    EngineProcess engine = logging_engine_on_asap_book("full_request_log.toml");
     HttpClient c(engine.host(), engine.port());
     std::vector<std::string> bid_ids;
     for (int i = 0; i < 6; ++i) {
@@ -158,13 +164,7 @@ TEST(RequestLog, OffLogsNothingAndSampledLogsAShare) {
 // are exactly the auctions whose market price is below 4.20, each paying
 // that price.
 TEST(NativeReplay, ReproducesTheHandComputedOutcome) {
-    // asap with a large budget: leases never stop the twelve bids.
-    MiniConfig config;
-    config.engine = "shards = 2\n";
-    config.daily_budget = 10000;
-    config.campaign_extra = "pacing = \"asap\"\n";
-    config.cpm = 5.0;
-    EngineProcess engine({"serve", "--config", write_mini_config("native_replay.toml", config).string(), "--log-requests", "full"});
+    EngineProcess engine = logging_engine_on_asap_book("native_replay.toml");
     HttpClient c(engine.host(), engine.port());
     std::vector<PlacedBid> bids;
     for (int i = 0; i < 12; ++i) {
