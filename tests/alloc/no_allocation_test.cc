@@ -86,6 +86,26 @@ struct Outcome {
     std::uint64_t experiment_users = 0;  // users the bid path reported in experiments (ring drained after counting)
 };
 
+// Routes every framed request of `buffers` (copies of the wire, made before
+// counting: parse_http_request may write into them) `rounds` times, counting
+// bids and no-bids into `out`; any other status fails the test. With
+// `drain`, the shard's event ring is emptied after each round, as the
+// control thread would, for runs longer than the ring holds.
+void route_rounds(Router& router, const Clock& clock, std::vector<std::string>& buffers, int rounds, Outcome& out,
+                  ShardResources* drain = nullptr) {
+    for (int r = 0; r < rounds; ++r) {
+        for (std::size_t k = 0; k < buffers.size(); ++k) {
+            HttpRequest req;
+            if (parse_http_request(buffers[k].data(), buffers[k].size(), HttpLimits{}, req) != HttpParseStatus::complete)
+                ADD_FAILURE() << "framing";
+            const RouteResponse resp = router.route(req, req.body, clock.now());
+            if (resp.status == 200) ++out.bids; else if (resp.status == 204) ++out.no_bids; else ADD_FAILURE() << resp.status << " " << k;
+        }
+        if (drain != nullptr)
+            for (ShardEvent e; drain->events.try_pop(e);) {}
+    }
+}
+
 // An online model that has learned every line item, and creative bandits,
 // as the control loop publishes them once wins and clicks have come in.
 void publish_learned(EngineState& state) {
@@ -176,29 +196,19 @@ Outcome serve_counted(bool log_requests, bool learned = false, bool holdout = fa
     }
     std::vector<std::string> buffers = wire;  // parse_http_request may write (de-chunking)
 
-    std::uint64_t bids = 0, no_bids = 0;
-    auto serve = [&](int rounds) {
-        for (int r = 0; r < rounds; ++r) {
-            for (std::size_t k = 0; k < wire.size(); ++k) {
-                HttpRequest req;
-                if (parse_http_request(buffers[k].data(), buffers[k].size(), HttpLimits{}, req) != HttpParseStatus::complete)
-                    ADD_FAILURE() << "framing";
-                const RouteResponse resp = router.route(req, req.body, clock.now());
-                if (resp.status == 200) ++bids; else if (resp.status == 204) ++no_bids; else ADD_FAILURE() << resp.status;
-            }
-        }
-    };
-    serve(20);  // warm-up: first-use allocations (parser buffers, scratch) happen here
+    Outcome warm_up;
+    route_rounds(router, clock, buffers, 20, warm_up);  // first-use allocations (parser buffers, scratch) happen here
     if (!learned) control.tick();  // (a tick would publish its own, unlearned, state)
     router.refresh();  // snapshot pick-up happens between requests, outside the count
 
-    bids = no_bids = 0;
+    Outcome out;
     const std::uint64_t online_before = read(state.shards[0]->models.online_rows);
     allocations = 0;
     counting = true;
-    serve(100);
+    route_rounds(router, clock, buffers, 100, out);
     counting = false;
-    Outcome out{allocations, bids, no_bids, read(state.shards[0]->models.online_rows) - online_before};
+    out.allocations = allocations;
+    out.online_scored = read(state.shards[0]->models.online_rows) - online_before;
     for (ShardEvent e; state.shards[0]->events.try_pop(e);) out.experiment_users += e.kind == ShardEventKind::experiment_user;
     if (log) {
         log->stop();
@@ -316,29 +326,18 @@ markup = '{"native":{"assets":[{"id":1,"title":{"text":"Hello"}},{"img":{"url":"
         http_post(native_imp(R"({\"assets\":[{\"id\":5,)")),
     };
     std::vector<std::string> buffers = wire;
-    std::uint64_t bids = 0, no_bids = 0;
-    auto serve = [&](int rounds) {
-        for (int r = 0; r < rounds; ++r) {
-            for (std::size_t k = 0; k < wire.size(); ++k) {
-                HttpRequest req;
-                if (parse_http_request(buffers[k].data(), buffers[k].size(), HttpLimits{}, req) != HttpParseStatus::complete)
-                    ADD_FAILURE() << "framing";
-                const RouteResponse resp = router.route(req, req.body, clock.now());
-                if (resp.status == 200) ++bids; else if (resp.status == 204) ++no_bids; else ADD_FAILURE() << resp.status << " " << k;
-            }
-            for (ShardEvent e; state.shards[0]->events.try_pop(e);) {}  // the control thread's part
-        }
-    };
-    serve(20);
+    Outcome warm_up;
+    route_rounds(router, clock, buffers, 20, warm_up, state.shards[0].get());
     router.refresh();
-    bids = no_bids = 0;
+    Outcome out;
     allocations = 0;
     counting = true;
-    serve(100);
+    route_rounds(router, clock, buffers, 100, out, state.shards[0].get());
     counting = false;
+    out.allocations = allocations;
     EXPECT_EQ(read(state.shards[0]->counters.bad_native_requests), 120u);
     EXPECT_EQ(read(state.shards[0]->counters.no_bid[static_cast<int>(NoBidReason::native_assets)]), 240u);
-    return Outcome{allocations, bids, no_bids};
+    return out;
 }
 
 TEST(NoAllocation, NativeAssetMatchingAndTemplateRenderingAllocateNothing) {
